@@ -1,0 +1,7 @@
+import type { Command } from "./command.ts";
+
+/**
+ * Every CLI command by its words ("keys create"). Each group lives in its own
+ * module (users.ts, plans.ts, keys.ts, usage.ts, demo.ts) and is spread in here.
+ */
+export const commands: Record<string, Command> = {};

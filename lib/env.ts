@@ -1,0 +1,67 @@
+import path from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const headerLine = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+:\s*\S.*$/, "must look like `Name: value`")
+  .transform((line) => {
+    const at = line.indexOf(":");
+    return { name: line.slice(0, at).trim().toLowerCase(), value: line.slice(at + 1).trim() };
+  });
+
+const schema = z.object({
+  PORT: port.default(3000),
+  GATEWAY_PORT: port.default(8080),
+  SAMPLE_API_PORT: port.default(8081),
+  UPSTREAM_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  UPSTREAM_AUTH_HEADER: headerLine.optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  GATEWAY_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10 * 1024 * 1024),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  TRUST_PROXY: flag,
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  /** Where `next build` writes and `next start` reads; lets parallel test runs coexist. */
+  NEXT_DIST_DIR: z.string().min(1).default(".next"),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string };
+
+/** Thrown for a bad configuration value; its message is one line naming the variable. */
+export class ConfigError extends Error {}
+
+/** Parses configuration from an environment; throws ConfigError on the first bad value. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? "configuration");
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? "bad value"} (got "${source[name] ?? ""}")`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process (the only reader of process.env). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
