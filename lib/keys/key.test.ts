@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { generateKey, hashKey, isWellFormedKey } from "./key.ts";
+
+describe("API key format", () => {
+  it("is tg_ + 22 random base62 characters + a 6-character checksum", () => {
+    const { key, prefix, last4, hash } = generateKey();
+    expect(key).toMatch(/^tg_[0-9A-Za-z]{28}$/);
+    expect(prefix).toBe(key.slice(0, 7));
+    expect(last4).toBe(key.slice(-4));
+    expect(hash).toBe(hashKey(key));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("accepts what it generates and differs every time", () => {
+    const keys = Array.from({ length: 1000 }, () => generateKey().key);
+    expect(keys.every(isWellFormedKey)).toBe(true);
+    expect(new Set(keys).size).toBe(1000);
+  });
+
+  it("rejects a key with any one character changed", () => {
+    const { key } = generateKey();
+    for (let i = 3; i < key.length; i++) {
+      const replacement = key[i] === "a" ? "b" : "a";
+      expect(isWellFormedKey(key.slice(0, i) + replacement + key.slice(i + 1))).toBe(false);
+    }
+  });
+
+  it("rejects wrong shapes", () => {
+    const { key } = generateKey();
+    for (const bad of [
+      "",
+      "tg_",
+      key.slice(1),
+      `${key}x`,
+      key.replace("tg_", "sk_"),
+      `${key.slice(0, -1)}!`,
+    ]) {
+      expect(isWellFormedKey(bad)).toBe(false);
+    }
+  });
+});
