@@ -1,0 +1,24 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { migrate } from "./migrate.ts";
+import { testDatabase } from "./test-database.ts";
+
+describe("migrate", () => {
+  const { pool, url } = testDatabase();
+
+  it("applies every migration exactly once when several processes start together", async () => {
+    const name = `migrate_${Date.now()}`;
+    await pool.query(`CREATE DATABASE ${name}`);
+    const fresh = url.replace(/\/[^/]*$/, `/${name}`);
+    const results = await Promise.all([migrate(fresh), migrate(fresh), migrate(fresh)]);
+    const applied = results.flat();
+    expect(applied.length).toBeGreaterThan(0);
+    expect(new Set(applied).size).toBe(applied.length);
+    expect(await migrate(fresh)).toEqual([]);
+    const client = new pg.Client({ connectionString: fresh });
+    await client.connect();
+    const plans = await client.query<{ slug: string }>("SELECT slug FROM plans ORDER BY id");
+    await client.end();
+    expect(plans.rows.map((r) => r.slug)).toEqual(["free", "basic", "advanced", "vip"]);
+  });
+});
