@@ -1,0 +1,161 @@
+import { z } from "zod";
+
+/**
+ * The call log's filters, exactly as they appear in `/logs?…`, the CSV export URL and the
+ * CLI flags (SPEC §6): `key`, `status`, `endpoint`, `from`, `to`, `ip`, plus the page `cursor`.
+ * One schema so that a shared link, an export and a script always mean the same rows.
+ */
+
+const MAX_ENDPOINT = 512;
+
+/** `2xx`/`4xx`/`5xx` match a status class; a three-digit number matches that exact code. */
+export type StatusFilter = { kind: "class"; hundreds: 2 | 4 | 5 } | { kind: "code"; code: number };
+
+/** A position in the newest-first list: the (created_at, id) of a row and which way to read from it. */
+export type Cursor = { direction: "older" | "newer"; createdAt: Date; id: bigint };
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const status = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?:[245]xx|[1-5]\d\d)$/, "Status must be 2xx, 4xx, 5xx or a code such as 404")
+  .transform((value): StatusFilter =>
+    value.endsWith("xx")
+      ? { kind: "class", hundreds: Number(value[0]) as 2 | 4 | 5 }
+      : { kind: "code", code: Number(value) },
+  );
+
+const endpoint = z
+  .string()
+  .trim()
+  .max(MAX_ENDPOINT, `Endpoint is too long (at most ${MAX_ENDPOINT} characters)`)
+  .regex(/^\/\S*$/, "Endpoint must be a path starting with /, e.g. /v2/price")
+  // Paths are recorded without their query string, so a pasted URL path still matches.
+  .transform((value) => value.split("?")[0] ?? value);
+
+const ip = z
+  .string()
+  .trim()
+  .pipe(z.union([z.ipv4(), z.ipv6()], { error: "IP address must look like 203.0.113.7 or 2001:db8::1" }));
+
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * An instant: ISO 8601 with `Z` or an offset, or without one (read as UTC), or a bare
+ * `YYYY-MM-DD` (00:00 UTC that day; for `to`, the whole day is included).
+ */
+function instant(label: string, endOfDay: boolean) {
+  return z
+    .string()
+    .trim()
+    .refine(
+      (value) =>
+        z.iso.date().safeParse(value).success ||
+        z.iso.datetime({ offset: true, local: true }).safeParse(value).success,
+      `${label} must be a date like 2026-11-20 or a time like 2026-11-20T14:30:00Z`,
+    )
+    .transform((value) => {
+      if (dateOnly.test(value)) {
+        const start = new Date(`${value}T00:00:00.000Z`);
+        return endOfDay ? new Date(start.getTime() + 86_400_000) : start;
+      }
+      const hasZone = /(?:z|[+-]\d{2}:?\d{2})$/i.test(value);
+      return new Date(hasZone ? value : `${value}Z`);
+    });
+}
+
+const cursor = z
+  .string()
+  .trim()
+  .regex(
+    /^[on]\.\d{1,15}\.\d{1,19}$/,
+    "This page link is not valid any more; start again from the newest calls",
+  )
+  .transform((value): Cursor => {
+    const [direction, ms, id] = value.split(".");
+    return {
+      direction: direction === "n" ? "newer" : "older",
+      createdAt: new Date(Number(ms)),
+      id: BigInt(id ?? "0"),
+    };
+  });
+
+export const callFiltersSchema = z
+  .object({
+    key: z.preprocess(blankToUndefined, z.uuid({ error: "Key must be one of your API keys" }).optional()),
+    status: z.preprocess(blankToUndefined, status.optional()),
+    endpoint: z.preprocess(blankToUndefined, endpoint.optional()),
+    from: z.preprocess(blankToUndefined, instant("From", false).optional()),
+    to: z.preprocess(blankToUndefined, instant("To", true).optional()),
+    ip: z.preprocess(blankToUndefined, ip.optional()),
+    cursor: z.preprocess(blankToUndefined, cursor.optional()),
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, { error: "“From” must be before “To”", path: ["to"] });
+
+export type CallFilters = z.infer<typeof callFiltersSchema>;
+export const FILTER_NAMES = ["key", "status", "endpoint", "from", "to", "ip"] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+
+export type FilterParseResult =
+  { ok: true; filters: CallFilters } | { ok: false; errors: { field: string; message: string }[] };
+
+type RawParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/**
+ * Parses filters from a URL's query (or Next's `searchParams`, or CLI flags). Unknown names
+ * are ignored; a repeated name uses its first value. Never throws: bad values come back as
+ * messages a person can act on.
+ */
+export function parseCallFilters(params: RawParams): FilterParseResult {
+  const get = (name: string): string | undefined => {
+    if (params instanceof URLSearchParams) return params.get(name) ?? undefined;
+    const value = params[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const raw = Object.fromEntries([...FILTER_NAMES, "cursor"].map((name) => [name, get(name)]));
+  const result = callFiltersSchema.safeParse(raw);
+  if (result.success) return { ok: true, filters: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => ({
+      field: String(issue.path[0] ?? "filters"),
+      message: issue.message,
+    })),
+  };
+}
+
+/** Encodes a cursor for the `cursor` URL parameter. */
+export function encodeCursor(cursor: Cursor): string {
+  return `${cursor.direction === "newer" ? "n" : "o"}.${cursor.createdAt.getTime()}.${cursor.id}`;
+}
+
+/**
+ * The query string (without `?`) for filters, as the user would write them, so links
+ * from the overview, pagination and export keep a view shareable. `cursor` is left out
+ * unless given explicitly.
+ */
+export function filtersToQuery(
+  filters: Partial<Record<FilterName, string | undefined>>,
+  cursorValue?: string,
+): string {
+  const query = new URLSearchParams();
+  for (const name of FILTER_NAMES) {
+    const value = filters[name];
+    if (value) query.set(name, value);
+  }
+  if (cursorValue) query.set("cursor", cursorValue);
+  return query.toString();
+}
+
+/** The raw (string) filter values of a parsed request, for rebuilding links and forms. */
+export function rawFilters(params: RawParams): Partial<Record<FilterName, string>> {
+  const out: Partial<Record<FilterName, string>> = {};
+  for (const name of FILTER_NAMES) {
+    const value = params instanceof URLSearchParams ? params.get(name) : params[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first?.trim()) out[name] = first.trim();
+  }
+  return out;
+}
