@@ -35,6 +35,10 @@ const schema = z.object({
   TRUST_PROXY: flag,
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  /** The gateway's public URL, shown in the dashboard's curl examples (set by scripts/start.ts). */
+  GATEWAY_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .default("http://localhost:8080"),
   /** Where `next build` writes and `next start` reads; lets parallel test runs coexist. */
   NEXT_DIST_DIR: z.string().min(1).default(".next"),
 });
