@@ -1,7 +1,10 @@
 import type { Command } from "./command.ts";
+import { keyCommands } from "./keys.ts";
 
 /**
  * Every CLI command by its words ("keys create"). Each group lives in its own
  * module (users.ts, plans.ts, keys.ts, usage.ts, demo.ts) and is spread in here.
  */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  ...keyCommands,
+};

@@ -1,0 +1,120 @@
+// `keys …` operator commands (SPEC §2). The operator acts as the key's owner: the user is
+// found by email (or the key's owner by key id) and the same lib/data functions the
+// dashboard uses are called with that user as the actor, so the rules are identical.
+import type { z } from "zod";
+import type { SessionUser } from "../auth/session.ts";
+// Aliased: the name "useDatabase" reads as a React hook to the linter.
+import { useDatabase as installDatabase, type Database } from "../db/client.ts";
+import {
+  createKey,
+  deleteKey,
+  KeyNotFoundError,
+  listKeys,
+  setKeyStatus,
+  type CreatedKey,
+  type KeySummary,
+} from "../data/keys.ts";
+import { creationExpiry, keyId, keyName, type KeyStatus } from "../keys/schema.ts";
+import { CliError, required, type Command, type Flags } from "./command.ts";
+
+async function userByEmail(database: Database, email: string): Promise<SessionUser> {
+  const user = await database.prisma.user.findFirst({
+    where: { email: { equals: email.trim(), mode: "insensitive" } },
+    select: { id: true, email: true, name: true, isAdmin: true },
+  });
+  if (!user) throw new CliError(`No user with email ${email}`);
+  return user;
+}
+
+/** The owner of a live key: who the operator acts as for `keys disable|enable|delete`. */
+async function ownerOfKey(database: Database, flags: Flags): Promise<{ owner: SessionUser; id: string }> {
+  const id = required(flags, "id");
+  if (!keyId.safeParse(id).success) throw new CliError(`No API key with id ${id}`);
+  const key = await database.prisma.apiKey.findFirst({
+    where: { id, deletedAt: null },
+    select: { user: { select: { id: true, email: true, name: true, isAdmin: true } } },
+  });
+  if (!key) throw new CliError(`No API key with id ${id}`);
+  return { owner: key.user, id };
+}
+
+/** Runs a data-layer call, turning "not found" into the operator's one-line error. */
+async function asOperator<T>(id: string | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof KeyNotFoundError) throw new CliError(`No API key with id ${id ?? "?"}`);
+    throw error;
+  }
+}
+
+function parseFlag<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CliError(`--${flag}: ${parsed.error.issues[0]?.message ?? "invalid value"}`);
+  return parsed.data;
+}
+
+function date(value: Date | null): string {
+  return value ? value.toISOString() : "never";
+}
+
+function describe(key: KeySummary): string {
+  const expires = key.expiresAt ? `  expires ${date(key.expiresAt)}` : "";
+  return `${key.id}  ${key.prefix}…${key.last4}  ${key.status.padEnd(8)}  ${key.name}  (created ${date(key.createdAt)}, last used ${date(key.lastUsedAt)}${expires})`;
+}
+
+function toggle(status: KeyStatus): Command {
+  return {
+    usage: `keys ${status === "active" ? "enable" : "disable"} --id ID`,
+    run: async (flags, database) => {
+      installDatabase(database);
+      const { owner, id } = await ownerOfKey(database, flags);
+      return asOperator(id, () => setKeyStatus(owner, id, status));
+    },
+    print: (key: KeySummary) => `${status === "active" ? "Enabled" : "Disabled"} ${describe(key)}`,
+  };
+}
+
+export const keyCommands: Record<string, Command> = {
+  "keys create": {
+    usage: "keys create --email E --name N [--expires never|7d|30d|90d]",
+    run: async (flags, database) => {
+      installDatabase(database);
+      const owner = await userByEmail(database, required(flags, "email"));
+      const name = parseFlag(keyName, required(flags, "name"), "name");
+      const expiresIn = parseFlag(creationExpiry, flags.expires ?? "never", "expires");
+      return createKey(owner, { name, expiresIn });
+    },
+    print: (key: CreatedKey) =>
+      [
+        `Created API key "${key.name}" (${key.id})${key.expiresAt ? `, expires ${date(key.expiresAt)}` : ""}:`,
+        "",
+        `  ${key.key}`,
+        "",
+        "Store it now: it is not kept anywhere and will not be shown again.",
+      ].join("\n"),
+  },
+
+  "keys list": {
+    usage: "keys list --email E",
+    run: async (flags, database) => {
+      installDatabase(database);
+      return listKeys(await userByEmail(database, required(flags, "email")));
+    },
+    print: (keys: KeySummary[]) => (keys.length === 0 ? "No API keys." : keys.map(describe).join("\n")),
+  },
+
+  "keys disable": toggle("inactive"),
+  "keys enable": toggle("active"),
+
+  "keys delete": {
+    usage: "keys delete --id ID",
+    run: async (flags, database) => {
+      installDatabase(database);
+      const { owner, id } = await ownerOfKey(database, flags);
+      await asOperator(id, () => deleteKey(owner, id));
+      return { id, deleted: true };
+    },
+    print: ({ id }: { id: string }) => `Deleted API key ${id}; its call history is kept.`,
+  },
+};
