@@ -30,6 +30,6 @@ export function db(): Database {
 }
 
 /** Installs an already opened database as the process-wide one (CLI, tests). */
-export function useDatabase(database: Database): void {
+export function installDatabase(database: Database): void {
   globalForDb.tollgateDb = database;
 }

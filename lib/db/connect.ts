@@ -9,7 +9,7 @@ import { migrate } from "./migrate.ts";
  */
 export async function connectDatabase(config: Env): Promise<{ url: string; stop: () => Promise<void> }> {
   const database = config.DATABASE_URL
-    ? { url: config.DATABASE_URL, stop: async () => undefined }
+    ? { url: config.DATABASE_URL, stop: () => Promise.resolve() }
     : await startEmbeddedPostgres(config.dataDir);
   try {
     await migrate(database.url);

@@ -61,7 +61,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   }
   const url = `postgresql://postgres:${saved.password}@127.0.0.1:${saved.port}/postgres`;
   if (existsSync(path.join(databaseDir, "postmaster.pid")) && (await canConnect(url))) {
-    return { url, stop: async () => undefined };
+    return { url, stop: () => Promise.resolve() };
   }
 
   const logs: string[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, inject } from "vitest";
-import { openDatabase, useDatabase, type Database } from "./client.ts";
+import { openDatabase, installDatabase, type Database } from "./client.ts";
 
 /**
  * For integration tests: the run's real PostgreSQL (lib/db/test-global-setup.ts),
@@ -9,7 +9,7 @@ import { openDatabase, useDatabase, type Database } from "./client.ts";
 export function testDatabase(): Database & { url: string } {
   const url = inject("databaseUrl");
   const database = openDatabase(url, 20);
-  useDatabase(database);
+  installDatabase(database);
   afterAll(async () => {
     await database.prisma.$disconnect();
     await database.pool.end();
