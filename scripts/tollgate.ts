@@ -1,7 +1,7 @@
 // The operator CLI: `npm run tollgate -- <group> <command> [--flags] [--json]` (SPEC §2).
 import { CliError, type Command, type Flags } from "../lib/cli/command.ts";
 import { commands } from "../lib/cli/index.ts";
-import { openDatabase } from "../lib/db/client.ts";
+import { installDatabase, openDatabase } from "../lib/db/client.ts";
 import { connectDatabase } from "../lib/db/connect.ts";
 import { env } from "../lib/env.ts";
 
@@ -44,6 +44,8 @@ async function main(): Promise<number> {
   const config = env();
   const database = await connectDatabase(config);
   const pools = openDatabase(database.url, 2);
+  // Commands call lib/data, which uses the process-wide database.
+  installDatabase(pools);
   try {
     const result = await command.run(flags, pools);
     console.log(json ? JSON.stringify(result, null, 2) : command.print(result as never));
