@@ -1,12 +1,30 @@
+import { notFound, redirect } from "next/navigation";
+import { findSessionUser } from "../data/users.ts";
+import { auth } from "./config.ts";
+
 /** The signed-in user as the data layer sees it: every lib/data function takes one. */
 export type SessionUser = { id: string; email: string; name: string | null; isAdmin: boolean };
 
-/** PLACEHOLDER (issue #2 implements): the signed-in user, or a redirect to /sign-in. */
-export async function requireUser(): Promise<SessionUser> {
-  throw new Error("not implemented");
+/**
+ * The signed-in user, loaded fresh from the database (so a deleted account or a changed
+ * admin flag counts immediately), or null when signed out.
+ */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  return id ? findSessionUser(id) : null;
 }
 
-/** PLACEHOLDER (issue #2 implements): the signed-in admin; 404 for anyone else. */
+/** The signed-in user, or a redirect to /sign-in. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+/** The signed-in admin; 404 for anyone else (signed-out visitors go to /sign-in). */
 export async function requireAdmin(): Promise<SessionUser> {
-  throw new Error("not implemented");
+  const user = await requireUser();
+  if (!user.isAdmin) notFound();
+  return user;
 }

@@ -1,0 +1,55 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button.tsx";
+import { Field, FormError } from "@/components/ui/field.tsx";
+import { Input } from "@/components/ui/input.tsx";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/account.schema.ts";
+import type { FormState } from "@/lib/auth/form-state.ts";
+import { signUpAction } from "../actions.ts";
+
+export function SignUpForm() {
+  const [state, action, pending] = useActionState<FormState, FormData>(signUpAction, {});
+  return (
+    <form action={action} noValidate className="flex flex-col gap-4">
+      <FormError>{state.error}</FormError>
+      <Field id="email" label="Email" error={state.fieldErrors?.email}>
+        {(control) => (
+          <Input
+            {...control}
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={state.values?.email}
+          />
+        )}
+      </Field>
+      <Field
+        id="password"
+        label="Password"
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+        error={state.fieldErrors?.password}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={PASSWORD_MIN_LENGTH}
+            required
+          />
+        )}
+      </Field>
+      <Field id="name" label="Name (optional)" error={state.fieldErrors?.name}>
+        {(control) => (
+          <Input {...control} name="name" autoComplete="name" defaultValue={state.values?.name} />
+        )}
+      </Field>
+      <Button type="submit" disabled={pending} size="lg">
+        {pending ? "Creating account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}

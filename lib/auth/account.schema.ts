@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/** An email as stored: trimmed and lowercased, so "Ann@X.io " and "ann@x.io" are one account. */
+export const emailSchema = z
+  .string({ error: "Enter your email address" })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address")
+  .max(254, "That email address is too long")
+  .pipe(z.email({ error: "Enter a valid email address, like you@example.com" }));
+
+export const PASSWORD_MIN_LENGTH = 8;
+
+/** A new password: at least 8 characters; capped so hashing cannot be abused with megabytes. */
+export const newPasswordSchema = z
+  .string({ error: "Choose a password" })
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(256, "Use at most 256 characters");
+
+/** An optional display name; blank means none. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .max(100, "Use at most 100 characters")
+  .optional()
+  .transform((name) => (name ? name : null));

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { findUserForSignIn } from "../data/users.ts";
+import { emailSchema } from "./account.schema.ts";
+import { verifyAgainstDummy, verifyPassword } from "./password.ts";
+import type { SessionUser } from "./session.ts";
+import {
+  clearFailedSignIns,
+  recordFailedSignIn,
+  signInRetryAfter,
+  TooManyAttemptsError,
+} from "./throttle.ts";
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  // Not the new-password rules: an old account may predate them, and the hash decides.
+  password: z.string().min(1, "Enter your password").max(256, "That password is too long"),
+});
+export type SignInInput = z.input<typeof signInSchema>;
+
+/**
+ * Checks an email and password, throttled per email and per client IP.
+ * Returns the user, or null for a wrong email or password (recorded as a failure);
+ * throws TooManyAttemptsError while throttled (the password is then not even checked).
+ */
+export async function verifyCredentials(
+  input: SignInInput | Partial<Record<string, unknown>>,
+  ip: string,
+): Promise<SessionUser | null> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return null;
+  const { email, password } = parsed.data;
+  const wait = await signInRetryAfter(email, ip);
+  if (wait > 0) throw new TooManyAttemptsError(wait);
+  const user = await findUserForSignIn(email);
+  if (!user) await verifyAgainstDummy(password);
+  if (!user || !(await verifyPassword(user.passwordHash, password))) {
+    await recordFailedSignIn(email, ip);
+    return null;
+  }
+  await clearFailedSignIns(email);
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+/**
+ * The client IP for throttling, from the request headers. `next start` fills
+ * X-Forwarded-For with the socket address when the client sent none; a reverse proxy
+ * appends the address it saw, so the last entry is the one a trusted hop vouches for.
+ * (A client talking to Next directly can still invent the header, so the per-IP limit is
+ * best effort; the per-email limit does not depend on it.)
+ */
+export function clientIp(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return forwarded || "unknown";
+}

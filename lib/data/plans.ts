@@ -1,0 +1,123 @@
+// Plans (SPEC §3): the rate limit and monthly quota every account on them shares.
+// Reading them is open to any signed-in code; changing them is for admins only, and the
+// check is here, in the data layer, not only in the page. Changes set updated_at = now()
+// (the database clock) because the gateway refreshes its plan cache by polling it.
+import { z } from "zod";
+import { requireAdminActor } from "../auth/admin.ts";
+import type { SessionUser } from "../auth/session.ts";
+import { db } from "../db/client.ts";
+
+export type Plan = {
+  id: number;
+  slug: string;
+  name: string;
+  /** Requests per minute, shared by all of an account's keys. */
+  rpm: number;
+  /** Calls per calendar month (UTC), shared by all of an account's keys. */
+  monthlyQuota: number;
+  updatedAt: Date;
+};
+
+/** No plan has this slug (or id). */
+export class PlanNotFoundError extends Error {
+  constructor(slug: string) {
+    super(`No plan "${slug}"`);
+    this.name = "PlanNotFoundError";
+  }
+}
+
+const count = (what: string) =>
+  z.coerce
+    .number({ error: `${what} must be a whole number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(2_000_000_000, `${what} is too large`);
+
+export const planSlugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "Use 1–40 lowercase letters, digits or dashes");
+
+/** What an admin may change on a plan; every field optional, at least one given. */
+export const planChangesSchema = z
+  .object({
+    name: z.string().trim().min(1, "Give the plan a name").max(60, "Use at most 60 characters").optional(),
+    rpm: count("Requests per minute").optional(),
+    monthlyQuota: count("Monthly quota").optional(),
+  })
+  .refine((c) => c.name !== undefined || c.rpm !== undefined || c.monthlyQuota !== undefined, {
+    error: "Nothing to change",
+  });
+export type PlanChanges = z.input<typeof planChangesSchema>;
+
+/** A complete new plan. */
+export const newPlanSchema = z.object({
+  slug: planSlugSchema,
+  name: z.string().trim().min(1, "Give the plan a name").max(60, "Use at most 60 characters"),
+  rpm: count("Requests per minute"),
+  monthlyQuota: count("Monthly quota"),
+});
+export type NewPlan = z.input<typeof newPlanSchema>;
+
+const COLUMNS = `id, slug, name, rpm, monthly_quota AS "monthlyQuota", updated_at AS "updatedAt"`;
+
+/** Every plan, cheapest first. */
+export async function listPlans(): Promise<Plan[]> {
+  const { rows } = await db().pool.query<Plan>(
+    `SELECT ${COLUMNS} FROM plans ORDER BY monthly_quota, rpm, id`,
+  );
+  return rows;
+}
+
+/** One plan by slug, or PlanNotFoundError. */
+export async function getPlan(slug: string): Promise<Plan> {
+  const { rows } = await db().pool.query<Plan>(`SELECT ${COLUMNS} FROM plans WHERE slug = $1`, [
+    slug.trim().toLowerCase(),
+  ]);
+  const plan = rows[0];
+  if (!plan) throw new PlanNotFoundError(slug);
+  return plan;
+}
+
+/** Admins only: changes a plan's name, rate limit and/or quota. Throws ZodError on bad values. */
+export async function updatePlan(actor: SessionUser, slug: string, changes: PlanChanges): Promise<Plan> {
+  requireAdminActor(actor);
+  const parsed = planChangesSchema.parse(changes);
+  const { rows } = await db().pool.query<Plan>(
+    `UPDATE plans SET
+       name = COALESCE($2, name),
+       rpm = COALESCE($3, rpm),
+       monthly_quota = COALESCE($4, monthly_quota),
+       updated_at = now()
+     WHERE slug = $1
+     RETURNING ${COLUMNS}`,
+    [slug.trim().toLowerCase(), parsed.name ?? null, parsed.rpm ?? null, parsed.monthlyQuota ?? null],
+  );
+  const plan = rows[0];
+  if (!plan) throw new PlanNotFoundError(slug);
+  return plan;
+}
+
+/** Admins only: adds a plan. A taken slug is refused by the unique index (PlanExistsError). */
+export async function createPlan(actor: SessionUser, input: NewPlan): Promise<Plan> {
+  requireAdminActor(actor);
+  const plan = newPlanSchema.parse(input);
+  const { rows } = await db().pool.query<Plan>(
+    `INSERT INTO plans (slug, name, rpm, monthly_quota) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (slug) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [plan.slug, plan.name, plan.rpm, plan.monthlyQuota],
+  );
+  const created = rows[0];
+  if (!created) throw new PlanExistsError(plan.slug);
+  return created;
+}
+
+/** A plan with this slug already exists. */
+export class PlanExistsError extends Error {
+  constructor(slug: string) {
+    super(`A plan "${slug}" already exists`);
+    this.name = "PlanExistsError";
+  }
+}

@@ -1,0 +1,22 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Next 16's proxy (formerly middleware). An optimistic redirect only: it sees whether a
+// session cookie exists, not whether it is valid. Authorization happens in requireUser()
+// and the data layer on every request; pages also send signed-in visitors of /sign-in
+// and /sign-up to "/" themselves, after checking the session against the database.
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
+
+export default function proxy(request: NextRequest) {
+  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (hasSession) return NextResponse.next();
+  const url = request.nextUrl.clone();
+  url.pathname = "/sign-in";
+  url.search = "";
+  return NextResponse.redirect(url);
+}
+
+export const config = {
+  // Dashboard pages only: not the auth pages, next-auth's API, the CSV export route
+  // (which answers 401 itself), or static files.
+  matcher: ["/", "/keys/:path*", "/logs/:path*", "/admin/:path*"],
+};
