@@ -59,14 +59,14 @@ describe("keys CLI", () => {
     const { id } = await run<CreatedKey>("keys create", { email: user.email, name: "x" });
     await run("keys delete", { id });
     const cases: [string, Flags, RegExp][] = [
-      ["keys create", { email: "nobody@example.com", name: "x" }, /No user with email/],
+      ["keys create", { email: "nobody@example.com", name: "x" }, /No user with that email/],
       ["keys create", { email: user.email }, /--name is required/],
       ["keys create", { email: user.email, name: "   " }, /--name: Enter a name/],
       ["keys create", { email: user.email, name: "x", expires: "1y" }, /--expires/],
-      ["keys list", { email: "nobody@example.com" }, /No user with email/],
-      ["keys disable", { id: "not-a-uuid" }, /No API key with id/],
-      ["keys enable", { id: "00000000-0000-4000-8000-000000000000" }, /No API key with id/],
-      ["keys delete", { id }, /No API key with id/],
+      ["keys list", { email: "nobody@example.com" }, /No user with that email/],
+      ["keys disable", { id: "not-a-uuid" }, /No API key with that id/],
+      ["keys enable", { id: "00000000-0000-4000-8000-000000000000" }, /No API key with that id/],
+      ["keys delete", { id }, /No API key with that id/],
       ["keys delete", {}, /--id is required/],
     ];
     for (const [name, flags, message] of cases) {

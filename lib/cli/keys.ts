@@ -3,8 +3,7 @@
 // dashboard uses are called with that user as the actor, so the rules are identical.
 import type { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
-// Aliased: the name "useDatabase" reads as a React hook to the linter.
-import { useDatabase as installDatabase, type Database } from "../db/client.ts";
+import { installDatabase, type Database } from "../db/client.ts";
 import {
   createKey,
   deleteKey,
@@ -22,28 +21,28 @@ async function userByEmail(database: Database, email: string): Promise<SessionUs
     where: { email: { equals: email.trim(), mode: "insensitive" } },
     select: { id: true, email: true, name: true, isAdmin: true },
   });
-  if (!user) throw new CliError(`No user with email ${email}`);
+  if (!user) throw new CliError("No user with that email");
   return user;
 }
 
 /** The owner of a live key: who the operator acts as for `keys disable|enable|delete`. */
 async function ownerOfKey(database: Database, flags: Flags): Promise<{ owner: SessionUser; id: string }> {
   const id = required(flags, "id");
-  if (!keyId.safeParse(id).success) throw new CliError(`No API key with id ${id}`);
+  if (!keyId.safeParse(id).success) throw new CliError("No API key with that id");
   const key = await database.prisma.apiKey.findFirst({
     where: { id, deletedAt: null },
     select: { user: { select: { id: true, email: true, name: true, isAdmin: true } } },
   });
-  if (!key) throw new CliError(`No API key with id ${id}`);
+  if (!key) throw new CliError("No API key with that id");
   return { owner: key.user, id };
 }
 
 /** Runs a data-layer call, turning "not found" into the operator's one-line error. */
-async function asOperator<T>(id: string | undefined, work: () => Promise<T>): Promise<T> {
+async function asOperator<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof KeyNotFoundError) throw new CliError(`No API key with id ${id ?? "?"}`);
+    if (error instanceof KeyNotFoundError) throw new CliError("No API key with that id");
     throw error;
   }
 }
@@ -69,7 +68,7 @@ function toggle(status: KeyStatus): Command {
     run: async (flags, database) => {
       installDatabase(database);
       const { owner, id } = await ownerOfKey(database, flags);
-      return asOperator(id, () => setKeyStatus(owner, id, status));
+      return asOperator(() => setKeyStatus(owner, id, status));
     },
     print: (key: KeySummary) => `${status === "active" ? "Enabled" : "Disabled"} ${describe(key)}`,
   };
@@ -112,7 +111,7 @@ export const keyCommands: Record<string, Command> = {
     run: async (flags, database) => {
       installDatabase(database);
       const { owner, id } = await ownerOfKey(database, flags);
-      await asOperator(id, () => deleteKey(owner, id));
+      await asOperator(() => deleteKey(owner, id));
       return { id, deleted: true };
     },
     print: ({ id }: { id: string }) => `Deleted API key ${id}; its call history is kept.`,

@@ -1,0 +1,169 @@
+// SPEC §4: after creation a plaintext key exists nowhere we control: not in any column of
+// any table, not in what the server logs, not in an error message.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  createKeySchema,
+  deleteKeySchema,
+  rollKeySchema,
+  setKeyStatusSchema,
+} from "@/app/(dashboard)/keys/keys.schema.ts";
+import { runAction } from "@/app/(dashboard)/keys/run-action.ts";
+import type { SessionUser } from "../auth/session.ts";
+import { commands } from "../cli/index.ts";
+import { testDatabase } from "../db/test-database.ts";
+import { generateKey } from "../keys/key.ts";
+import { createKey, deleteKey, listKeys, rollKey, setKeyStatus } from "./keys.ts";
+import { createTestUser } from "./keys-test-support.ts";
+
+const database = testDatabase();
+
+type Column = { table: string; column: string };
+
+/** Every text-like column of every table in the public schema. */
+async function textColumns(): Promise<Column[]> {
+  const { rows } = await database.pool.query<Column>(
+    `SELECT c.table_name AS table, c.column_name AS column
+     FROM information_schema.columns c
+     JOIN information_schema.tables t USING (table_schema, table_name)
+     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+       AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'USER-DEFINED')
+     ORDER BY 1, 2`,
+  );
+  return rows;
+}
+
+/**
+ * Searches every value of every text column and returns "table.column" wherever one of
+ * the needles occurs (the search runs in SQL so a table with millions of calls from
+ * other tests is not pulled into memory). Each needle is a key without its `tg_` prefix,
+ * so a copy stored without the prefix would be found too; base62 has no LIKE wildcards.
+ */
+async function findInDatabase(needles: string[]): Promise<string[]> {
+  const patterns = needles.map((needle) => `%${needle}%`);
+  const found: string[] = [];
+  for (const { table, column } of await textColumns()) {
+    const { rows } = await database.pool.query<{ hits: number }>(
+      `SELECT count(*)::int AS hits FROM ${quote(table)} WHERE ${quote(column)}::text LIKE ANY($1)`,
+      [patterns],
+    );
+    if ((rows[0]?.hits ?? 0) > 0) found.push(`${table}.${column}`);
+  }
+  return found;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+describe("no plaintext key anywhere after creation", () => {
+  const logged: string[] = [];
+  const plaintexts: string[] = [];
+  let actor: SessionUser;
+
+  beforeAll(async () => {
+    // Everything the code under test prints, at any level, is collected and searched.
+    for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(
+          args.map((arg) => (arg instanceof Error ? `${arg.message}\n${arg.stack}` : String(arg))).join(" "),
+        );
+      });
+    }
+    actor = await createTestUser(database, "plaintext");
+    const intruder = await createTestUser(database, "plaintext-intruder");
+
+    const first = await createKey(actor, { name: "first" });
+    const expiring = await createKey(actor, { name: "expiring", expiresIn: "7d" });
+    const rolled = await rollKey(actor, first.id, "24h");
+    const rolledNow = await rollKey(actor, expiring.id, "now");
+    const viaAction = await runAction(actor, createKeySchema, { name: "via action" }, (a, i) =>
+      createKey(a, i),
+    );
+    const viaCli = (await commands["keys create"]?.run(
+      { email: actor.email, name: "via cli" },
+      database,
+    )) as {
+      key: string;
+    };
+    if (viaAction.status !== "ok") throw new Error("create action failed");
+    plaintexts.push(
+      first.key,
+      expiring.key,
+      rolled.newKey.key,
+      rolledNow.newKey.key,
+      viaAction.data.key,
+      viaCli.key,
+    );
+
+    await setKeyStatus(actor, rolled.newKey.id, "inactive");
+    await deleteKey(actor, rolledNow.newKey.id);
+    await listKeys(actor);
+
+    // Failed actions, including ones that pass a plaintext where an id or name belongs.
+    const errors: unknown[] = [];
+    for (const key of plaintexts) {
+      errors.push(
+        await runAction(actor, setKeyStatusSchema, { id: key, status: "inactive" }, (a, i) =>
+          setKeyStatus(a, i.id, i.status),
+        ),
+        await runAction(intruder, rollKeySchema, { id: first.id, oldKeyExpiresIn: "now", key }, (a, i) =>
+          rollKey(a, i.id, i.oldKeyExpiresIn),
+        ),
+        await runAction(intruder, deleteKeySchema, { id: first.id }, (a, i) => deleteKey(a, i.id)),
+        await runAction(actor, createKeySchema, { name: key.repeat(3) }, (a, i) => createKey(a, i)),
+      );
+      for (const attempt of [
+        () => setKeyStatus(actor, key, "active"),
+        () => rollKey(intruder, first.id, "now"),
+        () => deleteKey(actor, key),
+        () => createKey(actor, { name: key.repeat(3) }),
+        () => commands["keys disable"]?.run({ id: key }, database),
+        () => commands["keys list"]?.run({ email: key }, database),
+      ]) {
+        errors.push(
+          await attempt().then(
+            () => "unexpected success",
+            (error: unknown) => error,
+          ),
+        );
+      }
+    }
+    logged.push(
+      ...errors.map((error) =>
+        error instanceof Error ? `${error.message}\n${error.stack}` : JSON.stringify(error),
+      ),
+    );
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("the scan reads every text column and would find a stored key", async () => {
+    const columns = await textColumns();
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        { table: "api_keys", column: "hash" },
+        { table: "api_keys", column: "name" },
+        { table: "users", column: "email" },
+        { table: "calls", column: "path" },
+      ]),
+    );
+    const planted = generateKey().key;
+    await database.pool.query("UPDATE users SET name = $1 WHERE id = $2", [`note: ${planted}`, actor.id]);
+    expect(await findInDatabase([planted.slice(3)])).toEqual(["users.name"]);
+    await database.pool.query("UPDATE users SET name = NULL WHERE id = $1", [actor.id]);
+  });
+
+  it("no table holds any of the created or rolled keys", async () => {
+    expect(plaintexts).toHaveLength(6);
+    expect(await findInDatabase(plaintexts.map((key) => key.slice(3)))).toEqual([]);
+  });
+
+  it("no log line and no error message contains one", () => {
+    expect(logged.length).toBeGreaterThan(0);
+    for (const text of logged) {
+      for (const key of plaintexts) expect(text).not.toContain(key.slice(3));
+    }
+  });
+});
