@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { SessionUser } from "../auth/session.ts";
+import { testDatabase } from "../db/test-database.ts";
+import type { CallRecord } from "../recorder/call-record.ts";
+import { writeCalls } from "../recorder/sql.ts";
+import { encodeCursor, parseCallFilters, type CallFilters } from "../schemas/call-filters.ts";
+import { callBatches, getCall, listCalls, listKeyOptions, type CallPage } from "./calls.ts";
+import { createKey } from "./keys.ts";
+import { createTestUser } from "./keys-test-support.ts";
+
+const database = testDatabase();
+const BASE = Date.parse("2026-11-10T12:00:00.000Z");
+
+function call(
+  user: SessionUser,
+  keyId: string,
+  minute: number,
+  overrides: Partial<CallRecord> = {},
+): CallRecord {
+  return {
+    requestId: `req_${randomUUID()}`,
+    userId: user.id,
+    keyId,
+    method: "GET",
+    path: "/v2/price",
+    status: 200,
+    latencyMs: 12,
+    upstreamLatencyMs: 10,
+    requestBytes: 0,
+    responseBytes: 180,
+    ip: "203.0.113.7",
+    userAgent: "vitest",
+    errorCode: null,
+    billable: true,
+    createdAt: new Date(BASE + minute * 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+function filters(query: string): CallFilters {
+  const parsed = parseCallFilters(new URLSearchParams(query));
+  if (!parsed.ok) throw new Error(parsed.errors[0]?.message);
+  return parsed.filters;
+}
+
+async function allPages(user: SessionUser, query: string, pageSize: number): Promise<string[]> {
+  const seen: string[] = [];
+  let page: CallPage = await listCalls(user, filters(query), pageSize);
+  for (;;) {
+    seen.push(...page.rows.map((r) => r.requestId));
+    if (!page.older) return seen;
+    page = await listCalls(user, { ...filters(query), cursor: page.older }, pageSize);
+  }
+}
+
+describe("call log data", () => {
+  let alice: SessionUser;
+  let bob: SessionUser;
+  let aliceKey: string;
+  let aliceKey2: string;
+  let bobKey: string;
+  const aliceCalls: CallRecord[] = [];
+
+  beforeAll(async () => {
+    alice = await createTestUser(database, "calls-alice");
+    bob = await createTestUser(database, "calls-bob");
+    aliceKey = (await createKey(alice, { name: "Production" })).id;
+    aliceKey2 = (await createKey(alice, { name: "Staging" })).id;
+    bobKey = (await createKey(bob, { name: "Bob's" })).id;
+    for (let i = 0; i < 30; i++) {
+      aliceCalls.push(
+        call(alice, i % 3 === 0 ? aliceKey2 : aliceKey, i, {
+          status: i % 10 === 9 ? 502 : i % 5 === 4 ? 404 : 200,
+          path: i % 2 === 0 ? "/v2/price" : "/v1/chat/completions",
+          ip: i % 7 === 0 ? "198.51.100.1" : "203.0.113.7",
+        }),
+      );
+    }
+    // Two calls in the same millisecond: the id breaks the tie so neither is skipped.
+    aliceCalls.push(call(alice, aliceKey, 15), call(alice, aliceKey, 15));
+    await writeCalls(database.pool, aliceCalls);
+    await writeCalls(database.pool, [call(bob, bobKey, 5), call(bob, bobKey, 6, { status: 500 })]);
+  });
+
+  it("lists newest first with the key's name and label", async () => {
+    const page = await listCalls(alice, filters(""), 5);
+    expect(page.rows).toHaveLength(5);
+    expect(page.rows[0]?.createdAt.toISOString()).toBe(new Date(BASE + 29 * 60_000).toISOString());
+    const times = page.rows.map((r) => r.createdAt.getTime());
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(page.rows[0]).toMatchObject({ keyName: "Production", method: "GET" });
+    expect(page.rows[0]?.keyLabel).toMatch(/^tg_\w{4}…\w{4}$/);
+    expect(page.newer).toBeNull();
+    expect(page.older).not.toBeNull();
+  });
+
+  it("never shows another user's calls, and another user's call id is not found", async () => {
+    const bobRows = await allPages(bob, "", 50);
+    expect(bobRows).toHaveLength(2);
+    const aliceIds = new Set(aliceCalls.map((c) => c.requestId));
+    expect(bobRows.some((id) => aliceIds.has(id))).toBe(false);
+    const alicesCall = (await listCalls(alice, filters(""), 1)).rows[0];
+    expect(await getCall(alice, alicesCall?.id ?? "")).toMatchObject({ requestId: alicesCall?.requestId });
+    expect(await getCall(bob, alicesCall?.id ?? "")).toBeNull();
+    expect(await getCall(bob, "not-a-number")).toBeNull();
+    // Filtering by Alice's key as Bob still shows only Bob's (none).
+    expect((await listCalls(bob, filters(`key=${aliceKey}`))).rows).toEqual([]);
+    expect((await listKeyOptions(bob)).map((k) => k.id)).toEqual([bobKey]);
+  });
+
+  it("filters by key, status class, exact code, endpoint, ip and time range", async () => {
+    const count = async (query: string) => (await allPages(alice, query, 50)).length;
+    const matching = (predicate: (c: CallRecord) => boolean) => aliceCalls.filter(predicate).length;
+    expect(await count("")).toBe(32);
+    expect(await count(`key=${aliceKey2}`)).toBe(matching((c) => c.keyId === aliceKey2));
+    expect(await count("status=5xx")).toBe(matching((c) => c.status >= 500));
+    expect(await count("status=4xx")).toBe(matching((c) => c.status >= 400 && c.status < 500));
+    expect(await count("status=2xx")).toBe(matching((c) => c.status < 300));
+    expect(await count("status=404")).toBe(matching((c) => c.status === 404));
+    expect(await count("endpoint=/v1/chat/completions")).toBe(
+      matching((c) => c.path === "/v1/chat/completions"),
+    );
+    expect(await count("ip=198.51.100.1")).toBe(matching((c) => c.ip === "198.51.100.1"));
+    const from = new Date(BASE + 10 * 60_000).toISOString();
+    const to = new Date(BASE + 20 * 60_000).toISOString();
+    // from inclusive, to exclusive: minutes 10..19, plus the two extra calls at minute 15.
+    expect(await count(`from=${from}&to=${to}`)).toBe(12);
+    expect(await count("status=5xx&endpoint=/v1/chat/completions")).toBe(
+      matching((c) => c.status >= 500 && c.path === "/v1/chat/completions"),
+    );
+  });
+
+  it("pages through every row exactly once, also while new calls arrive", async () => {
+    const first = await listCalls(alice, filters(""), 7);
+    // New calls land at the top: the next page continues from the cursor, unaffected.
+    await writeCalls(database.pool, [call(alice, aliceKey, 100), call(alice, aliceKey, 101)]);
+    const seen = first.rows.map((r) => r.requestId);
+    let cursor = first.older;
+    while (cursor) {
+      const page = await listCalls(alice, { ...filters(""), cursor }, 7);
+      seen.push(...page.rows.map((r) => r.requestId));
+      cursor = page.older;
+    }
+    expect(seen).toHaveLength(32);
+    expect(new Set(seen)).toEqual(new Set(aliceCalls.map((c) => c.requestId)));
+  });
+
+  it("goes back to newer pages with a newer cursor", async () => {
+    const first = await listCalls(alice, filters("status=2xx"), 4);
+    const second = await listCalls(alice, { ...filters("status=2xx"), cursor: first.older ?? undefined }, 4);
+    expect(second.newer).not.toBeNull();
+    const back = await listCalls(alice, { ...filters("status=2xx"), cursor: second.newer ?? undefined }, 4);
+    expect(back.rows.map((r) => r.id)).toEqual(first.rows.map((r) => r.id));
+    // The newest rows are back on top: no newer page beyond them (only the 2 calls added meanwhile above).
+    const beyond = back.newer
+      ? await listCalls(alice, { ...filters("status=2xx"), cursor: back.newer }, 4)
+      : null;
+    expect(beyond?.rows.every((r) => r.createdAt > (first.rows[0]?.createdAt ?? new Date())) ?? true).toBe(
+      true,
+    );
+    // A cursor from the URL works the same as the object.
+    const viaUrl = await listCalls(alice, filters(`status=2xx&cursor=${encodeCursor(first.older!)}`), 4);
+    expect(viaUrl.rows.map((r) => r.id)).toEqual(second.rows.map((r) => r.id));
+  });
+
+  it("exports in batches, newest first, with every matching row", async () => {
+    const batches: number[] = [];
+    const ids: string[] = [];
+    for await (const batch of callBatches(alice, filters("status=2xx"), 5)) {
+      batches.push(batch.length);
+      ids.push(...batch.map((r) => r.id));
+    }
+    const expected = await allPages(alice, "status=2xx", 50);
+    expect(ids).toHaveLength(expected.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(5);
+    const bobExport: string[] = [];
+    for await (const batch of callBatches(bob, filters(""))) bobExport.push(...batch.map((r) => r.requestId));
+    expect(bobExport).toHaveLength(2);
+  });
+});

@@ -1,0 +1,226 @@
+import type { SessionUser } from "../auth/session.ts";
+import { db } from "../db/client.ts";
+import type { CallFilters, Cursor } from "../schemas/call-filters.ts";
+
+/** One recorded call as the call log shows it, with its key's display name. */
+export type CallRow = {
+  /** The row id (a bigint in the database; a string here so it survives JSON). */
+  id: string;
+  requestId: string;
+  keyId: string;
+  /** The key's name, or null if the key row is gone. */
+  keyName: string | null;
+  /** `tg_AbCd…wxyz`, or null if the key row is gone. */
+  keyLabel: string | null;
+  method: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  upstreamLatencyMs: number | null;
+  requestBytes: number;
+  responseBytes: number;
+  ip: string;
+  userAgent: string | null;
+  errorCode: string | null;
+  billable: boolean;
+  createdAt: Date;
+};
+
+export type CallPage = {
+  rows: CallRow[];
+  /** Where the next-older page starts, or null on the oldest page. */
+  older: Cursor | null;
+  /** Where the next-newer page starts, or null when this page holds the newest rows. */
+  newer: Cursor | null;
+};
+
+/** The call log's page size. */
+export const PAGE_SIZE = 50;
+
+type DbRow = {
+  id: string;
+  request_id: string;
+  key_id: string;
+  key_name: string | null;
+  key_prefix: string | null;
+  key_last4: string | null;
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  upstream_latency_ms: number | null;
+  request_bytes: string;
+  response_bytes: string;
+  ip: string;
+  user_agent: string | null;
+  error_code: string | null;
+  billable: boolean;
+  created_at: Date;
+};
+
+const SELECT = `
+  SELECT c.id::text AS id, c.request_id, c.key_id, k.name AS key_name, k.prefix AS key_prefix,
+         k.last4 AS key_last4, c.method, c.path, c.status, c.latency_ms, c.upstream_latency_ms,
+         c.request_bytes::text AS request_bytes, c.response_bytes::text AS response_bytes, c.ip,
+         c.user_agent, c.error_code, c.billable, c.created_at
+    FROM calls c
+    LEFT JOIN api_keys k ON k.id = c.key_id AND k.user_id = c.user_id`;
+
+function toRow(row: DbRow): CallRow {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    keyId: row.key_id,
+    keyName: row.key_name,
+    keyLabel: row.key_prefix && row.key_last4 ? `${row.key_prefix}…${row.key_last4}` : null,
+    method: row.method,
+    path: row.path,
+    status: row.status,
+    latencyMs: row.latency_ms,
+    upstreamLatencyMs: row.upstream_latency_ms,
+    requestBytes: Number(row.request_bytes),
+    responseBytes: Number(row.response_bytes),
+    ip: row.ip,
+    userAgent: row.user_agent,
+    errorCode: row.error_code,
+    billable: row.billable,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * The WHERE clause for a user's filtered calls. Every predicate is on an indexed
+ * column (see migrations 0001 and 0005) so a page never scans the whole history; the
+ * status class uses `status / 100`, which matches 0005's expression index.
+ */
+function whereClause(user: SessionUser, filters: Omit<CallFilters, "cursor">, params: unknown[]): string {
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const where = [`c.user_id = ${add(user.id)}`];
+  if (filters.key) where.push(`c.key_id = ${add(filters.key)}`);
+  if (filters.status?.kind === "class") where.push(`c.status / 100 = ${add(filters.status.hundreds)}`);
+  if (filters.status?.kind === "code") where.push(`c.status = ${add(filters.status.code)}`);
+  if (filters.endpoint) where.push(`c.path = ${add(filters.endpoint)}`);
+  if (filters.ip) where.push(`c.ip = ${add(filters.ip)}`);
+  if (filters.from) where.push(`c.created_at >= ${add(filters.from)}`);
+  if (filters.to) where.push(`c.created_at < ${add(filters.to)}`);
+  return where.join(" AND ");
+}
+
+function cursorOf(row: CallRow, direction: Cursor["direction"]): Cursor {
+  return { direction, createdAt: row.createdAt, id: BigInt(row.id) };
+}
+
+/**
+ * One page of the user's calls, newest first, by keyset pagination on (created_at, id):
+ * pages stay stable while new calls arrive, and a deep page costs the same as the first.
+ * `filters.cursor` says where to start and in which direction.
+ */
+export async function listCalls(
+  user: SessionUser,
+  filters: CallFilters,
+  pageSize = PAGE_SIZE,
+): Promise<CallPage> {
+  const params: unknown[] = [];
+  let where = whereClause(user, filters, params);
+  const cursor = filters.cursor;
+  const newerFirst = cursor?.direction !== "newer";
+  if (cursor) {
+    const at = `$${params.push(cursor.createdAt)}`;
+    const id = `$${params.push(cursor.id.toString())}`;
+    where += newerFirst
+      ? ` AND (c.created_at, c.id) < (${at}, ${id}::bigint)`
+      : ` AND (c.created_at, c.id) > (${at}, ${id}::bigint)`;
+  }
+  const order = newerFirst ? "c.created_at DESC, c.id DESC" : "c.created_at ASC, c.id ASC";
+  const { rows } = await db().pool.query<DbRow>(
+    `${SELECT} WHERE ${where} ORDER BY ${order} LIMIT ${pageSize + 1}`,
+    params,
+  );
+  const hasMore = rows.length > pageSize;
+  const page = rows.slice(0, pageSize).map(toRow);
+  if (!newerFirst) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  if (!first || !last) {
+    // Past either end: offer the way back rather than a dead end.
+    return {
+      rows: [],
+      older: cursor?.direction === "newer" ? { ...cursor, direction: "older" } : null,
+      newer: cursor?.direction === "older" ? { ...cursor, direction: "newer" } : null,
+    };
+  }
+  return {
+    rows: page,
+    older: newerFirst ? (hasMore ? cursorOf(last, "older") : null) : cursorOf(last, "older"),
+    newer: newerFirst
+      ? cursor
+        ? cursorOf(first, "newer")
+        : null
+      : hasMore
+        ? cursorOf(first, "newer")
+        : null,
+  };
+}
+
+/** One of the user's calls by its row id; null for a missing id or another user's call. */
+export async function getCall(user: SessionUser, id: string): Promise<CallRow | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const { rows } = await db().pool.query<DbRow>(`${SELECT} WHERE c.id = $1 AND c.user_id = $2`, [
+    id,
+    user.id,
+  ]);
+  return rows[0] ? toRow(rows[0]) : null;
+}
+
+/**
+ * All of the user's calls matching the filters, newest first, in batches read by
+ * keyset pagination: memory stays at one batch however many rows match (CSV export).
+ * The cursor in `filters` is ignored: an export is always the whole filtered view.
+ */
+export async function* callBatches(
+  user: SessionUser,
+  filters: CallFilters,
+  batchSize = 5_000,
+): AsyncGenerator<CallRow[]> {
+  let cursor: Cursor | undefined;
+  for (;;) {
+    const params: unknown[] = [];
+    let where = whereClause(user, filters, params);
+    if (cursor) {
+      where += ` AND (c.created_at, c.id) < ($${params.push(cursor.createdAt)}, $${params.push(cursor.id.toString())}::bigint)`;
+    }
+    const { rows } = await db().pool.query<DbRow>(
+      `${SELECT} WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT ${batchSize}`,
+      params,
+    );
+    if (rows.length === 0) return;
+    const batch = rows.map(toRow);
+    yield batch;
+    if (rows.length < batchSize) return;
+    const last = batch.at(-1);
+    if (!last) return;
+    cursor = cursorOf(last, "older");
+  }
+}
+
+/** The user's keys for the call log's key filter (deleted ones too: their calls stay). */
+export async function listKeyOptions(
+  user: SessionUser,
+): Promise<{ id: string; label: string; deleted: boolean }[]> {
+  const { rows } = await db().pool.query<{
+    id: string;
+    name: string;
+    prefix: string;
+    last4: string;
+    deleted: boolean;
+  }>(
+    `SELECT id, name, prefix, last4, deleted_at IS NOT NULL AS deleted
+       FROM api_keys WHERE user_id = $1 ORDER BY deleted_at IS NOT NULL, created_at DESC`,
+    [user.id],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    label: `${row.name} (${row.prefix}…${row.last4})${row.deleted ? " — deleted" : ""}`,
+    deleted: row.deleted,
+  }));
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import type { CallRow } from "../data/calls.ts";
+import { csvCell, csvHeaderLine, csvLine } from "./calls-csv.ts";
+
+const call: CallRow = {
+  id: "7",
+  requestId: "req_1",
+  keyId: "0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f",
+  keyName: 'prod, "main"',
+  keyLabel: "tg_AbCd…wxyz",
+  method: "POST",
+  path: "/v1/chat/completions",
+  status: 502,
+  latencyMs: 31,
+  upstreamLatencyMs: null,
+  requestBytes: 120,
+  responseBytes: 88,
+  ip: "203.0.113.7",
+  userAgent: "curl/8.5.0\nevil",
+  errorCode: "upstream_unreachable",
+  billable: true,
+  createdAt: new Date("2026-11-20T10:00:00.123Z"),
+};
+
+describe("call CSV", () => {
+  it("quotes commas, quotes and newlines and leaves plain values alone", () => {
+    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell('a,"b"')).toBe('"a,""b"""');
+    expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(-5)).toBe("-5");
+  });
+
+  it("defuses spreadsheet formulas in recorded text", () => {
+    expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+  });
+
+  it("writes one line per call matching the header", () => {
+    expect(csvHeaderLine()).toBe(
+      "timestamp,request_id,method,endpoint,status,result,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent\r\n",
+    );
+    expect(csvLine(call)).toBe(
+      '2026-11-20T10:00:00.123Z,req_1,POST,/v1/chat/completions,502,failure,upstream_unreachable,31,,120,88,203.0.113.7,0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f,"prod, ""main""","curl/8.5.0\nevil"\r\n',
+    );
+  });
+});
