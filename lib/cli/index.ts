@@ -1,5 +1,7 @@
 import type { Command } from "./command.ts";
+import { demoCommands } from "./demo.ts";
 import { keyCommands } from "./keys.ts";
+import { usageCommands } from "./usage.ts";
 
 /**
  * Every CLI command by its words ("keys create"). Each group lives in its own
@@ -7,4 +9,6 @@ import { keyCommands } from "./keys.ts";
  */
 export const commands: Record<string, Command> = {
   ...keyCommands,
+  ...usageCommands,
+  ...demoCommands,
 };

@@ -1,0 +1,133 @@
+// `demo seed` (SPEC §2): a demo account with a few keys and 30 days of realistic traffic,
+// written through the recorder's own batch writer so calls, usage_daily and the keys'
+// last_used_at agree exactly as they would after real gateway traffic.
+import { z } from "zod";
+import { hashPassword } from "../auth/password.ts";
+import type { SessionUser } from "../auth/session.ts";
+import type { Database } from "../db/client.ts";
+import { createKey } from "../data/keys.ts";
+import { createUser } from "../data/users.ts";
+import { writeCalls } from "../recorder/sql.ts";
+import { demoTraffic } from "../usage/demo-traffic.ts";
+import { actingUser } from "./usage.ts";
+import { CliError, type Command } from "./command.ts";
+
+export const DEMO_EMAIL = "demo@tollgate.local";
+const DEMO_PASSWORD = "tollgate-demo";
+const DEMO_KEYS = ["Production", "Staging", "CI pipeline"];
+/** Created long ago and never used since: shows the overview's "unused" flag. */
+const IDLE_KEY = "Old laptop";
+
+type SeedResult = {
+  email: string;
+  /** The password to sign in with, or null when an existing account kept its own. */
+  password: string | null;
+  userId: string;
+  createdUser: boolean;
+  keys: { id: string; name: string }[];
+  calls: number;
+  days: number;
+};
+
+const seedFlags = z.object({
+  email: z.email("--email must be an email address").optional(),
+  password: z.string().min(8, "--password must be at least 8 characters").optional(),
+  days: z.coerce.number().int().min(1, "--days must be 1–90").max(90, "--days must be 1–90").default(30),
+  reset: z.enum(["true"]).optional(),
+});
+
+async function ensureUser(
+  database: Database,
+  email: string,
+  password: string | undefined,
+): Promise<{ user: SessionUser; password: string | null; created: boolean }> {
+  const existing = await database.prisma.user.findFirst({
+    where: { email: { equals: email, mode: "insensitive" } },
+    select: { id: true },
+  });
+  if (existing) {
+    if (password) {
+      await database.pool.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", [
+        existing.id,
+        await hashPassword(password),
+      ]);
+    }
+    return { user: await actingUser(database, email), password: password ?? null, created: false };
+  }
+  const chosen = password ?? DEMO_PASSWORD;
+  const user = await createUser({ email, password: chosen, name: "Demo developer", planSlug: "basic" });
+  return { user, password: chosen, created: true };
+}
+
+async function ensureKeys(database: Database, user: SessionUser): Promise<{ id: string; name: string }[]> {
+  const { rows } = await database.pool.query<{ id: string; name: string }>(
+    `SELECT id::text AS id, name FROM api_keys WHERE user_id = $1 AND deleted_at IS NULL AND status = 'active'
+     ORDER BY created_at`,
+    [user.id],
+  );
+  if (rows.length > 0) return rows;
+  const keys: { id: string; name: string }[] = [];
+  for (const name of DEMO_KEYS) {
+    const key = await createKey(user, { name });
+    keys.push({ id: key.id, name: key.name });
+  }
+  const idle = await createKey(user, { name: IDLE_KEY });
+  await database.pool.query("UPDATE api_keys SET created_at = now() - interval '75 days' WHERE id = $1", [
+    idle.id,
+  ]);
+  return keys;
+}
+
+const seed: Command = {
+  usage: "demo seed [--email E] [--password P] [--days N] [--reset]",
+  async run(flags, database): Promise<SeedResult> {
+    const parsed = seedFlags.safeParse(flags);
+    if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? "invalid flags");
+    const { email = DEMO_EMAIL, password, days, reset } = parsed.data;
+    const { user, password: shownPassword, created } = await ensureUser(database, email, password);
+    const keys = await ensureKeys(database, user);
+    const { rows } = await database.pool.query<{ calls: string }>(
+      "SELECT count(*)::text AS calls FROM calls WHERE user_id = $1",
+      [user.id],
+    );
+    let calls = Number(rows[0]?.calls ?? 0);
+    if (calls > 0 && reset) {
+      // Only the demo account's own history, so the graph can be regenerated from scratch.
+      await database.pool.query("DELETE FROM usage_daily WHERE user_id = $1", [user.id]);
+      await database.pool.query("DELETE FROM calls WHERE user_id = $1", [user.id]);
+      calls = 0;
+    }
+    if (calls === 0) {
+      const records = demoTraffic({
+        userId: user.id,
+        keyIds: keys.map((k) => k.id),
+        now: new Date(),
+        days,
+        seed: Math.floor(Math.random() * 1e9),
+      });
+      for (let i = 0; i < records.length; i += 1_000) {
+        calls += await writeCalls(database.pool, records.slice(i, i + 1_000));
+      }
+    }
+    return {
+      email: user.email,
+      password: shownPassword,
+      userId: user.id,
+      createdUser: created,
+      keys,
+      calls,
+      days,
+    };
+  },
+  print(result: SeedResult) {
+    return [
+      `Demo account ${result.createdUser ? "created" : "ready"}: ${result.email}`,
+      `Password: ${result.password ?? "(unchanged)"}`,
+      `Keys: ${result.keys.map((k) => k.name).join(", ")}`,
+      `Calls: ${result.calls.toLocaleString("en-US")} over ${result.days} days`,
+      "Sign in to the dashboard to see them.",
+    ].join("\n");
+  },
+};
+
+export const demoCommands: Record<string, Command> = { "demo seed": seed };
