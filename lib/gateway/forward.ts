@@ -1,0 +1,193 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Transform, type TransformCallback } from "node:stream";
+import { Pool, type Dispatcher } from "undici";
+import { sendError, type GatewayErrorCode } from "./errors.ts";
+import { responseHeaders, upstreamHeaders, type KeySource } from "./headers.ts";
+
+/** How a forwarded call went, for the call record. */
+export type ForwardOutcome = {
+  /** Set when the gateway answered with its own error instead of the upstream's response. */
+  errorCode: GatewayErrorCode | "upstream_aborted" | null;
+  upstreamLatencyMs: number | null;
+  requestBytes: number;
+  responseBytes: number;
+  /** False only when the call was refused after all (request body over the limit). */
+  billable: boolean;
+};
+
+export type UpstreamOptions = {
+  url: string;
+  timeoutMs: number;
+  bodyLimit: number;
+  authHeader: { name: string; value: string } | undefined;
+};
+
+/** A keep-alive connection pool to the upstream and what the gateway needs to reach it. */
+export class Upstream {
+  readonly pool: Pool;
+  private readonly basePath: string;
+
+  constructor(readonly options: UpstreamOptions) {
+    const url = new URL(options.url);
+    this.basePath = url.pathname.replace(/\/+$/, "");
+    this.pool = new Pool(url.origin, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+    });
+  }
+
+  /** The request target upstream: UPSTREAM_URL's path, then the client's path and query unchanged. */
+  target(requestUrl: string): string {
+    if (requestUrl.startsWith("/")) return this.basePath + requestUrl;
+    // absolute-form (`GET http://host/path`): keep only the path and query
+    try {
+      const url = new URL(requestUrl);
+      return this.basePath + url.pathname + url.search;
+    } catch {
+      return `${this.basePath}/`;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+class BodyTooLarge extends Error {}
+class ClientGone extends Error {}
+
+/** Passes a chunked request body through, counting it and failing once it passes the limit. */
+class LimitedBody extends Transform {
+  bytes = 0;
+  tooLarge = false;
+  constructor(private readonly limit: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) {
+      this.tooLarge = true;
+      done(new BodyTooLarge("request body over the limit"));
+      return;
+    }
+    done(null, chunk);
+  }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
+}
+
+function upstreamErrorCode(error: Error): GatewayErrorCode {
+  const code = (error as { code?: string }).code;
+  return code === "UND_ERR_HEADERS_TIMEOUT" ? "upstream_timeout" : "upstream_unreachable";
+}
+
+/**
+ * Forwards one call and streams the answer back chunk by chunk (SSE included), with
+ * backpressure both ways. Resolves when the exchange is over; never rejects.
+ */
+export function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: Upstream,
+  context: { requestId: string; keyHeader: KeySource["header"] },
+): Promise<ForwardOutcome> {
+  const { bodyLimit, authHeader } = upstream.options;
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  const chunked = hasBody(req) && !Number.isFinite(declared);
+  const limited = chunked ? new LimitedBody(bodyLimit) : undefined;
+  if (limited) {
+    req.pipe(limited);
+    req.once("error", (error) => limited.destroy(error));
+  }
+  const outcome: ForwardOutcome = {
+    errorCode: null,
+    upstreamLatencyMs: null,
+    requestBytes: Number.isFinite(declared) ? declared : 0,
+    responseBytes: 0,
+    billable: true,
+  };
+  const started = performance.now();
+  const method = req.method ?? "GET";
+
+  return new Promise((resolve) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      if (limited) outcome.requestBytes = limited.bytes;
+      resolve(outcome);
+    };
+    // A client that leaves mid-call must not leave the upstream call running.
+    res.once("close", () => {
+      if (!res.writableFinished) controller?.abort(new ClientGone("client closed the connection"));
+      finish();
+    });
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (res.destroyed) c.abort(new ClientGone("client closed the connection"));
+      },
+      onResponseStart(c, statusCode, headers) {
+        if (statusCode < 200) return;
+        outcome.upstreamLatencyMs = Math.round(performance.now() - started);
+        const out = responseHeaders(headers);
+        res.writeHead(statusCode, out);
+        // Streamed answers (SSE) must reach the client now, not with the first body chunk.
+        if (out["content-length"] === undefined) res.flushHeaders();
+        res.on("drain", () => c.resume());
+      },
+      onResponseData(c, chunk) {
+        outcome.responseBytes += chunk.length;
+        if (!res.write(chunk)) c.pause();
+      },
+      onResponseEnd() {
+        res.end();
+        finish();
+      },
+      onResponseError(_c, error) {
+        if (limited?.tooLarge) {
+          outcome.errorCode = "payload_too_large";
+          outcome.billable = false;
+          outcome.upstreamLatencyMs = null;
+          sendError(res, "payload_too_large", context.requestId, { connection: "close" });
+        } else if (error instanceof ClientGone || res.destroyed) {
+          // Nobody left to answer; the record shows the client went away.
+        } else if (res.headersSent) {
+          outcome.errorCode = "upstream_aborted";
+          res.destroy();
+        } else {
+          outcome.errorCode = upstreamErrorCode(error);
+          sendError(res, outcome.errorCode, context.requestId);
+        }
+        finish();
+      },
+    };
+
+    try {
+      upstream.pool.dispatch(
+        {
+          path: upstream.target(req.url ?? "/"),
+          method,
+          headers: upstreamHeaders(req, {
+            keyHeader: context.keyHeader,
+            requestId: context.requestId,
+            authHeader,
+            chunked,
+          }),
+          body: limited ?? (hasBody(req) ? req : null),
+          headersTimeout: upstream.options.timeoutMs,
+        },
+        handler,
+      );
+    } catch {
+      outcome.errorCode = "upstream_unreachable";
+      sendError(res, "upstream_unreachable", context.requestId);
+      finish();
+    }
+  });
+}

@@ -1,0 +1,110 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+
+/** RFC 9110 §7.6.1 hop-by-hop headers, plus ones the gateway sets itself or must not pass on. */
+const REQUEST_DROP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  // undici refuses `expect`; Node already answered 100-continue to the client.
+  "expect",
+  "x-api-key",
+  "x-forwarded-for",
+  "x-request-id",
+]);
+
+const RESPONSE_DROP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "x-request-id",
+]);
+
+/** Where the key came from, so only that header is stripped (SPEC §5). */
+export type KeySource = { key: string; header: "authorization" | "x-api-key" };
+
+/** The API key of a request: `Authorization: Bearer <key>` first, else `x-api-key`. */
+export function findKey(headers: IncomingHttpHeaders): KeySource | undefined {
+  const authorization = headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match?.[1]) return { key: match[1], header: "authorization" };
+  }
+  const apiKey = headers["x-api-key"];
+  if (typeof apiKey === "string" && apiKey.trim()) return { key: apiKey.trim(), header: "x-api-key" };
+  return undefined;
+}
+
+/** Strips IPv4-mapped IPv6 notation so logs show `203.0.113.7`, not `::ffff:203.0.113.7`. */
+function normalizeIp(ip: string): string {
+  return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip;
+}
+
+/**
+ * The caller's IP: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For hop
+ * (the address the proxy in front of us saw). Without TRUST_PROXY the header is ignored,
+ * since any client can write it.
+ */
+export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers["x-forwarded-for"];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    if (first) return normalizeIp(first);
+  }
+  return normalizeIp(req.socket.remoteAddress ?? "unknown");
+}
+
+export type UpstreamHeaderContext = {
+  keyHeader: KeySource["header"];
+  requestId: string;
+  authHeader: { name: string; value: string } | undefined;
+  /** Whether the body is re-chunked by undici (so content-length must not be passed on). */
+  chunked: boolean;
+};
+
+/** The headers sent upstream, as a flat name/value list (duplicates kept, as received). */
+export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderContext): string[] {
+  const raw = req.rawHeaders;
+  const connectionTokens = (req.headers.connection ?? "")
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (REQUEST_DROP.has(lower) || connectionTokens.includes(lower)) continue;
+    if (lower === "authorization" && context.keyHeader === "authorization") continue;
+    if (lower === "content-length" && context.chunked) continue;
+    if (context.authHeader && lower === context.authHeader.name) continue;
+    out.push(name, raw[i + 1]!);
+  }
+  const peer = normalizeIp(req.socket.remoteAddress ?? "unknown");
+  const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
+  out.push("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
+  if (req.headers.host && !req.headers["x-forwarded-host"]) out.push("x-forwarded-host", req.headers.host);
+  if (!req.headers["x-forwarded-proto"]) out.push("x-forwarded-proto", "http");
+  out.push("x-request-id", context.requestId);
+  if (context.authHeader) out.push(context.authHeader.name, context.authHeader.value);
+  return out;
+}
+
+/** The upstream's response headers minus hop-by-hop ones, ready for writeHead. */
+export function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || RESPONSE_DROP.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}

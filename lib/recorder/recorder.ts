@@ -1,0 +1,177 @@
+import type pg from "pg";
+import type { CallRecord } from "./call-record.ts";
+import { listSpool, readSpool, removeSpool, writeSpool } from "./spool.ts";
+import { writeCalls } from "./sql.ts";
+
+export type { CallRecord } from "./call-record.ts";
+
+/** Told about every batch write of records from this process, so quota counters stay honest. */
+export type RecorderHooks = {
+  writing?: (records: readonly CallRecord[]) => void;
+  written?: (records: readonly CallRecord[], committed: boolean) => void;
+};
+
+export type RecorderOptions = {
+  /** Folder for spool files (DATA_DIR/spool). */
+  spoolDir: string;
+  flushMs?: number;
+  batchSize?: number;
+  /** Records kept in memory while the database is down before older ones go to a spool file. */
+  memoryLimit?: number;
+  /** Wait after a failed write before trying again (ms). */
+  retryMs?: number;
+  hooks?: RecorderHooks;
+  onError?: (message: string) => void;
+};
+
+// SQLSTATE classes that mean "the database is unreachable or busy", worth retrying as is.
+// Anything else is a problem with the data, and the batch is split to isolate the bad row.
+const TRANSIENT = /^(08|40|53|57|58|XX)/;
+
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code !== "string" || code.length !== 5 || TRANSIENT.test(code);
+}
+
+/**
+ * Batches call records into PostgreSQL (SPEC §5, §7): no database round trip per call,
+ * one statement per batch of up to `batchSize`, flushed every `flushMs`. While PostgreSQL
+ * is unreachable, records wait in memory, then in spool files, and are written when it
+ * returns. close() writes everything (or spools it) before resolving.
+ */
+export class Recorder {
+  private buffer: CallRecord[] = [];
+  private readonly settings: Required<Omit<RecorderOptions, "hooks" | "onError">>;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private retryAt = 0;
+  /** Spool files may exist (from this run or an earlier one) and should be replayed. */
+  private spoolPending = true;
+  /** Spool files this process wrote: their records are still in its quota counters. */
+  private readonly ownSpool = new Set<string>();
+  private written = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: RecorderOptions,
+  ) {
+    this.settings = {
+      spoolDir: options.spoolDir,
+      flushMs: options.flushMs ?? 200,
+      batchSize: options.batchSize ?? 1000,
+      memoryLimit: options.memoryLimit ?? 100_000,
+      retryMs: options.retryMs ?? 1000,
+    };
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      if (Date.now() >= this.retryAt) void this.flush();
+    }, this.settings.flushMs);
+    this.timer.unref();
+  }
+
+  /** Queues one record; never waits and never throws. */
+  record(record: CallRecord): void {
+    this.buffer.push(record);
+    if (this.buffer.length >= this.settings.batchSize && Date.now() >= this.retryAt) void this.flush();
+  }
+
+  /** Records waiting in memory (not yet written, not spooled). */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Records this process has committed so far. */
+  get committed(): number {
+    return this.written;
+  }
+
+  /** Writes everything queued so far; resolves when done or when the database failed. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes every record, spooling what the database will not take. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    this.retryAt = 0;
+    await this.flush();
+    if (this.buffer.length > 0) await this.spill(this.buffer.length);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.settings.batchSize);
+      if (!(await this.write(batch, true))) {
+        this.buffer.unshift(...batch);
+        this.retryAt = Date.now() + this.settings.retryMs;
+        if (this.buffer.length > this.settings.memoryLimit) {
+          await this.spill(this.buffer.length - Math.floor(this.settings.memoryLimit / 2));
+        }
+        return;
+      }
+    }
+    if (this.spoolPending) await this.replay();
+  }
+
+  /** Writes a batch; false when the database is unreachable (the batch is kept). */
+  private async write(batch: CallRecord[], own: boolean): Promise<boolean> {
+    if (own) this.options.hooks?.writing?.(batch);
+    try {
+      await writeCalls(this.pool, batch);
+      this.written += batch.length;
+      if (own) this.options.hooks?.written?.(batch, true);
+      return true;
+    } catch (error) {
+      if (own) this.options.hooks?.written?.(batch, false);
+      if (isTransient(error)) return false;
+      return this.isolate(batch, own, error);
+    }
+  }
+
+  /** A data error: split the batch until the offending record is alone, then drop it. */
+  private async isolate(batch: CallRecord[], own: boolean, error: unknown): Promise<boolean> {
+    if (batch.length === 1) {
+      this.options.onError?.(
+        `recorder: dropped call ${batch[0]?.requestId} the database refused: ${(error as Error).message}`,
+      );
+      return true;
+    }
+    const half = Math.ceil(batch.length / 2);
+    return (await this.write(batch.slice(0, half), own)) && (await this.write(batch.slice(half), own));
+  }
+
+  /** Moves the oldest `count` records from memory into a spool file. */
+  private async spill(count: number): Promise<void> {
+    const records = this.buffer.slice(0, count);
+    try {
+      const file = await writeSpool(this.settings.spoolDir, records);
+      this.ownSpool.add(file);
+      this.buffer.splice(0, count);
+      this.spoolPending = true;
+    } catch (error) {
+      this.options.onError?.(`recorder: could not write spool file: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes spooled records, deleting each file only after all its records committed. */
+  private async replay(): Promise<void> {
+    for (const file of await listSpool(this.settings.spoolDir)) {
+      const records = await readSpool(file);
+      const own = this.ownSpool.has(file);
+      for (let i = 0; i < records.length; i += this.settings.batchSize) {
+        if (!(await this.write(records.slice(i, i + this.settings.batchSize), own))) {
+          this.retryAt = Date.now() + this.settings.retryMs;
+          return;
+        }
+      }
+      await removeSpool(file);
+      this.ownSpool.delete(file);
+    }
+    this.spoolPending = false;
+  }
+}
