@@ -3,7 +3,7 @@
 // dashboard uses are called with that user as the actor, so the rules are identical.
 import type { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
-import { installDatabase, type Database } from "../db/client.ts";
+import type { Database } from "../db/client.ts";
 import {
   createKey,
   deleteKey,
@@ -66,7 +66,6 @@ function toggle(status: KeyStatus): Command {
   return {
     usage: `keys ${status === "active" ? "enable" : "disable"} --id ID`,
     run: async (flags, database) => {
-      installDatabase(database);
       const { owner, id } = await ownerOfKey(database, flags);
       return asOperator(() => setKeyStatus(owner, id, status));
     },
@@ -78,7 +77,6 @@ export const keyCommands: Record<string, Command> = {
   "keys create": {
     usage: "keys create --email E --name N [--expires never|7d|30d|90d]",
     run: async (flags, database) => {
-      installDatabase(database);
       const owner = await userByEmail(database, required(flags, "email"));
       const name = parseFlag(keyName, required(flags, "name"), "name");
       const expiresIn = parseFlag(creationExpiry, flags.expires ?? "never", "expires");
@@ -97,7 +95,6 @@ export const keyCommands: Record<string, Command> = {
   "keys list": {
     usage: "keys list --email E",
     run: async (flags, database) => {
-      installDatabase(database);
       return listKeys(await userByEmail(database, required(flags, "email")));
     },
     print: (keys: KeySummary[]) => (keys.length === 0 ? "No API keys." : keys.map(describe).join("\n")),
@@ -109,7 +106,6 @@ export const keyCommands: Record<string, Command> = {
   "keys delete": {
     usage: "keys delete --id ID",
     run: async (flags, database) => {
-      installDatabase(database);
       const { owner, id } = await ownerOfKey(database, flags);
       await asOperator(() => deleteKey(owner, id));
       return { id, deleted: true };

@@ -121,10 +121,12 @@ describe("no plaintext key anywhere after creation", () => {
         () => commands["keys list"]?.run({ email: key }, database),
       ]) {
         errors.push(
-          await attempt().then(
-            () => "unexpected success",
-            (error: unknown) => error,
-          ),
+          await Promise.resolve()
+            .then(attempt)
+            .then(
+              () => "unexpected success",
+              (error: unknown) => error,
+            ),
         );
       }
     }
