@@ -5,7 +5,8 @@ import type { z } from "zod";
 import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
 import { createKey, deleteKey, rollKey, setKeyStatus } from "@/lib/data/keys.ts";
 import { createKeySchema, deleteKeySchema, rollKeySchema, setKeyStatusSchema } from "./keys.schema.ts";
-import { formInput, runAction, type ActionState } from "./run-action.ts";
+import type { ActionState } from "./action-state.ts";
+import { formInput, runAction } from "./run-action.ts";
 
 /**
  * The one wrapper every keys action goes through: the session decides the actor

@@ -4,14 +4,7 @@
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session.ts";
 import { KeyNotFoundError } from "@/lib/data/keys.ts";
-
-/** What a keys form receives from useActionState. */
-export type ActionState<T> =
-  | { status: "idle" }
-  | { status: "ok"; data: T }
-  | { status: "error"; error: string; fieldErrors?: Partial<Record<string, string[]>> };
-
-export const idle = { status: "idle" } as const;
+import type { ActionState } from "./action-state.ts";
 
 /**
  * The fields of a submitted form as a plain object. React adds its own `$ACTION_…`

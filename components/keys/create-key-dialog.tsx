@@ -1,0 +1,95 @@
+"use client";
+
+import { Plus } from "lucide-react";
+import { useActionState, useState } from "react";
+import { createKeyAction } from "@/app/(dashboard)/keys/actions.ts";
+import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
+import { Button } from "@/components/ui/button.tsx";
+import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
+import { Field, FormError } from "@/components/ui/field.tsx";
+import { Input, Select } from "@/components/ui/input.tsx";
+import type { CreatedKey } from "@/lib/data/keys.ts";
+import { creationExpiryLabels, type CreationExpiry } from "@/lib/keys/schema.ts";
+import { KeyReveal } from "./key-reveal.tsx";
+
+/** The "Create key" button and its dialog: name and expiry, then the new key, once. */
+export function CreateKeyDialog({ label = "Create key" }: { label?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>
+        <Plus aria-hidden />
+        {label}
+      </Button>
+      <Dialog
+        open={open}
+        onClose={() => setOpen(false)}
+        title="Create API key"
+        description="Name it after where it will be used, so you can tell keys apart later."
+      >
+        {/* Rendered only while open: closing the dialog drops the plaintext from memory. */}
+        <CreateKeyForm onDone={() => setOpen(false)} />
+      </Dialog>
+    </>
+  );
+}
+
+function CreateKeyForm({ onDone }: { onDone: () => void }) {
+  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(createKeyAction, idle);
+
+  if (state.status === "ok") {
+    return (
+      <div className="flex flex-col gap-4">
+        <KeyReveal plaintext={state.data.key} name={state.data.name} />
+        <DialogFooter>
+          <Button onClick={onDone}>Done</Button>
+        </DialogFooter>
+      </div>
+    );
+  }
+
+  const errors = state.status === "error" ? state.fieldErrors : undefined;
+  return (
+    <form action={action} noValidate className="flex flex-col gap-4">
+      <FormError>
+        {state.status === "error" && !errors?.name && !errors?.expiresIn ? state.error : null}
+      </FormError>
+      <Field
+        id="key-name"
+        label="Name"
+        hint="1–64 characters, e.g. “Production server”."
+        error={errors?.name}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            name="name"
+            autoComplete="off"
+            maxLength={64}
+            autoFocus
+            placeholder="Production"
+          />
+        )}
+      </Field>
+      <Field id="key-expiry" label="Expires" error={errors?.expiresIn}>
+        {(control) => (
+          <Select {...control} name="expiresIn" defaultValue={"never" satisfies CreationExpiry}>
+            {Object.entries(creationExpiryLabels).map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Creating…" : "Create key"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

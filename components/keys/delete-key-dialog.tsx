@@ -1,0 +1,63 @@
+"use client";
+
+import { Trash2 } from "lucide-react";
+import { useActionState, useState } from "react";
+import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
+import { deleteKeyAction } from "@/app/(dashboard)/keys/actions.ts";
+import { Button } from "@/components/ui/button.tsx";
+import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
+import { FormError } from "@/components/ui/field.tsx";
+import type { KeySummary } from "@/lib/data/keys.ts";
+
+type Target = Pick<KeySummary, "id" | "name" | "prefix" | "last4">;
+
+/** The trash icon button of one key and its confirmation dialog. */
+export function DeleteKeyDialog({ apiKey }: { apiKey: Target }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button
+        variant="ghost"
+        size="icon"
+        aria-label={`Delete key ${apiKey.name}`}
+        title="Delete key"
+        onClick={() => setOpen(true)}
+        className="text-danger hover:bg-danger-soft"
+      >
+        <Trash2 aria-hidden />
+      </Button>
+      <Dialog open={open} onClose={() => setOpen(false)} title={`Delete key “${apiKey.name}”?`}>
+        <DeleteKeyForm apiKey={apiKey} onCancel={() => setOpen(false)} />
+      </Dialog>
+    </>
+  );
+}
+
+function DeleteKeyForm({ apiKey, onCancel }: { apiKey: Target; onCancel: () => void }) {
+  // On success the row, and this dialog with it, leaves the refreshed table.
+  const [state, action, pending] = useActionState<ActionState<{ id: string }>, FormData>(
+    deleteKeyAction,
+    idle,
+  );
+  return (
+    <form action={action} className="flex flex-col gap-4">
+      <input type="hidden" name="id" value={apiKey.id} />
+      <FormError>{state.status === "error" ? state.error : null}</FormError>
+      <p className="text-sm text-fg-muted">
+        Calls using{" "}
+        <code className="font-mono text-fg">
+          {apiKey.prefix}…{apiKey.last4}
+        </code>{" "}
+        will be refused within a second. Its call history stays in your logs. This cannot be undone.
+      </p>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onCancel} autoFocus>
+          Cancel
+        </Button>
+        <Button type="submit" variant="danger" disabled={pending}>
+          {pending ? "Deleting…" : "Delete key"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+import { Badge } from "@/components/ui/badge.tsx";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
+import type { KeySummary } from "@/lib/data/keys.ts";
+import { DeleteKeyDialog } from "./delete-key-dialog.tsx";
+import { LocalDate } from "./local-date.tsx";
+import { RollKeyDialog } from "./roll-key-dialog.tsx";
+import { StatusToggle } from "./status-toggle.tsx";
+
+/**
+ * The user's keys. Only the prefix and last 4 characters are ever shown: the plaintext
+ * does not exist after creation. `now` is the request time, to mark expired keys.
+ */
+export function KeysTable({ keys, now }: { keys: KeySummary[]; now: Date }) {
+  return (
+    <Table aria-label="API keys" className="min-w-[52rem]">
+      <TableHead>
+        <tr>
+          <TableHeaderCell>Key name</TableHeaderCell>
+          <TableHeaderCell>Key</TableHeaderCell>
+          <TableHeaderCell>Created</TableHeaderCell>
+          <TableHeaderCell>Last used</TableHeaderCell>
+          <TableHeaderCell>Expires</TableHeaderCell>
+          <TableHeaderCell>Status</TableHeaderCell>
+          <TableHeaderCell className="text-right">
+            <span className="sr-only">Actions</span>
+          </TableHeaderCell>
+        </tr>
+      </TableHead>
+      <TableBody>
+        {keys.map((key) => {
+          const expired = key.expiresAt !== null && key.expiresAt <= now;
+          return (
+            <TableRow key={key.id}>
+              <TableCell className="max-w-56 truncate font-medium" title={key.name}>
+                {key.name}
+              </TableCell>
+              <TableCell>
+                <code className="font-mono text-xs whitespace-nowrap text-fg-muted">
+                  {key.prefix}…{key.last4}
+                </code>
+              </TableCell>
+              <TableCell className="whitespace-nowrap">
+                <LocalDate value={key.createdAt} />
+              </TableCell>
+              <TableCell className="whitespace-nowrap">
+                <LocalDate value={key.lastUsedAt} fallback="Never" />
+              </TableCell>
+              <TableCell className="whitespace-nowrap">
+                {expired ? (
+                  <Badge variant="danger" title={key.expiresAt?.toISOString()}>
+                    Expired
+                  </Badge>
+                ) : (
+                  <LocalDate value={key.expiresAt} fallback="Never" />
+                )}
+              </TableCell>
+              <TableCell>
+                <StatusToggle id={key.id} name={key.name} status={key.status} />
+              </TableCell>
+              <TableCell>
+                <div className="flex justify-end gap-1">
+                  <RollKeyDialog apiKey={key} />
+                  <DeleteKeyDialog apiKey={key} />
+                </div>
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+
+import { startTransition, useOptimistic, useState } from "react";
+import { setKeyStatusAction } from "@/app/(dashboard)/keys/actions.ts";
+import { cn } from "@/components/ui/cn.ts";
+import type { KeyStatus } from "@/lib/keys/schema.ts";
+
+/**
+ * The active/inactive switch of one key. It flips at once (optimistically) and settles
+ * on what the server answers; the gateway refuses a disabled key within a second.
+ */
+export function StatusToggle({ id, name, status }: { id: string; name: string; status: KeyStatus }) {
+  const [optimistic, setOptimistic] = useOptimistic(status);
+  const [error, setError] = useState<string>();
+  const active = optimistic === "active";
+
+  function toggle() {
+    const next: KeyStatus = active ? "inactive" : "active";
+    setError(undefined);
+    startTransition(async () => {
+      setOptimistic(next);
+      const form = new FormData();
+      form.set("id", id);
+      form.set("status", next);
+      const state = await setKeyStatusAction(null, form);
+      if (state.status === "error") setError(state.error);
+    });
+  }
+
+  return (
+    <div className="flex flex-col gap-1">
+      <div className="flex items-center gap-2">
+        <button
+          type="button"
+          role="switch"
+          aria-checked={active}
+          aria-label={`Key ${name} active`}
+          onClick={toggle}
+          className={cn(
+            "relative inline-flex h-5 w-9 shrink-0 items-center rounded-full border border-transparent transition-colors",
+            active ? "bg-success" : "bg-fg-muted/40",
+          )}
+        >
+          <span
+            aria-hidden
+            className={cn(
+              "inline-block size-4 rounded-full bg-white shadow transition-transform dark:bg-surface",
+              active ? "translate-x-4" : "translate-x-0.5",
+            )}
+          />
+        </button>
+        <span className={cn("text-sm", active ? "text-success" : "text-fg-muted")}>
+          {active ? "Active" : "Inactive"}
+        </span>
+      </div>
+      {error ? (
+        <p role="alert" className="text-xs text-danger">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
