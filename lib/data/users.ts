@@ -48,9 +48,18 @@ const FIRST_USER_LOCK = 7_461_202;
  * Throws ZodError for bad input, EmailTakenError, PlanNotFoundError.
  */
 export async function createUser(input: NewUser): Promise<UserSummary> {
-  const user = newUserSchema.parse(input);
+  const { password, ...user } = newUserSchema.parse(input);
   // Hash before taking the lock: it is the slow part and needs no database.
-  const passwordHash = await hashPassword(user.password);
+  return insertUser({ ...user, passwordHash: await hashPassword(password) });
+}
+
+/**
+ * The database half of createUser, for input already validated and hashed (exported so
+ * the race test can start many inserts at the same instant).
+ */
+export async function insertUser(
+  user: Omit<z.output<typeof newUserSchema>, "password"> & { passwordHash: string },
+): Promise<UserSummary> {
   const client = await db().pool.connect();
   try {
     await client.query("BEGIN");
@@ -60,7 +69,7 @@ export async function createUser(input: NewUser): Promise<UserSummary> {
        SELECT $1, $2, $3, plans.id, $5 OR NOT EXISTS (SELECT 1 FROM users)
        FROM plans WHERE plans.slug = $4
        RETURNING id::text AS id, email, name, is_admin AS "isAdmin", $4 AS "planSlug", created_at AS "createdAt"`,
-      [user.email, user.name, passwordHash, user.planSlug, user.isAdmin],
+      [user.email, user.name, user.passwordHash, user.planSlug, user.isAdmin],
     );
     await client.query("COMMIT");
     const created = rows[0];
