@@ -86,14 +86,16 @@ function upstreamErrorCode(error: Error): GatewayErrorCode {
 
 /**
  * Forwards one call and streams the answer back chunk by chunk (SSE included), with
- * backpressure both ways. Resolves when the exchange is over; never rejects.
+ * backpressure both ways, filling in `outcome` as it goes (the call record reads it when
+ * the response closes). Resolves when the exchange is over; never rejects.
  */
 export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
   context: { requestId: string; keyHeader: KeySource["header"] },
-): Promise<ForwardOutcome> {
+  outcome: ForwardOutcome,
+): Promise<void> {
   const { bodyLimit, authHeader } = upstream.options;
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunked = hasBody(req) && !Number.isFinite(declared);
@@ -102,13 +104,7 @@ export function forward(
     req.pipe(limited);
     req.once("error", (error) => limited.destroy(error));
   }
-  const outcome: ForwardOutcome = {
-    errorCode: null,
-    upstreamLatencyMs: null,
-    requestBytes: Number.isFinite(declared) ? declared : 0,
-    responseBytes: 0,
-    billable: true,
-  };
+  outcome.requestBytes = Number.isFinite(declared) ? declared : 0;
   const started = performance.now();
   const method = req.method ?? "GET";
 
@@ -119,7 +115,7 @@ export function forward(
       if (settled) return;
       settled = true;
       if (limited) outcome.requestBytes = limited.bytes;
-      resolve(outcome);
+      resolve();
     };
     // A client that leaves mid-call must not leave the upstream call running.
     res.once("close", () => {

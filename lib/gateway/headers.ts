@@ -61,7 +61,7 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
     const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
     if (first) return normalizeIp(first);
   }
-  return normalizeIp(req.socket.remoteAddress ?? "unknown");
+  return normalizeIp(req.socket?.remoteAddress ?? "unknown");
 }
 
 export type UpstreamHeaderContext = {
@@ -89,7 +89,7 @@ export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderCon
     if (context.authHeader && lower === context.authHeader.name) continue;
     out.push(name, raw[i + 1]!);
   }
-  const peer = normalizeIp(req.socket.remoteAddress ?? "unknown");
+  const peer = normalizeIp(req.socket?.remoteAddress ?? "unknown");
   const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
   out.push("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
   if (req.headers.host && !req.headers["x-forwarded-host"]) out.push("x-forwarded-host", req.headers.host);

@@ -62,36 +62,45 @@ function recordPath(url: string): string {
   return (at === -1 ? url : url.slice(0, at)).slice(0, MAX_PATH);
 }
 
+/** What the call record needs from the request, read while the socket is still there. */
+type CallInfo = {
+  requestId: string;
+  entry: KeyEntry;
+  arrivedAt: number;
+  started: number;
+  method: string;
+  path: string;
+  ip: string;
+  userAgent: string | null;
+};
+
 /** Records the call when its response is over, however it ended. */
 function recordOnClose(
-  req: IncomingMessage,
   res: ServerResponse,
-  services: Services,
-  call: { requestId: string; entry: KeyEntry; arrivedAt: number; started: number },
-  outcome: () => Partial<ForwardOutcome>,
+  recorder: Recorder,
+  call: CallInfo,
+  outcome: ForwardOutcome,
 ): void {
   res.once("close", () => {
-    const result = outcome();
     const answered = res.writableFinished;
-    const record: CallRecord = {
+    recorder.record({
       requestId: call.requestId,
       userId: call.entry.userId,
       keyId: call.entry.keyId,
-      method: (req.method ?? "GET").slice(0, 16),
-      path: recordPath(req.url ?? "/"),
-      // 499: the client closed the connection before the answer was complete.
+      method: call.method,
+      path: call.path,
+      // 499: the client closed the connection before any answer was sent.
       status: answered || res.headersSent ? res.statusCode : 499,
       latencyMs: Math.round(performance.now() - call.started),
-      upstreamLatencyMs: result.upstreamLatencyMs ?? null,
-      requestBytes: result.requestBytes ?? 0,
-      responseBytes: result.responseBytes ?? 0,
-      ip: clientIp(req, services.config.TRUST_PROXY),
-      userAgent: req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null,
-      errorCode: result.errorCode ?? (answered ? null : "client_closed_request"),
-      billable: result.billable ?? false,
+      upstreamLatencyMs: outcome.upstreamLatencyMs,
+      requestBytes: outcome.requestBytes,
+      responseBytes: outcome.responseBytes,
+      ip: call.ip,
+      userAgent: call.userAgent,
+      errorCode: outcome.errorCode ?? (answered ? null : "client_closed_request"),
+      billable: outcome.billable,
       createdAt: new Date(call.arrivedAt).toISOString(),
-    };
-    services.recorder.record(record);
+    });
   });
 }
 
@@ -117,10 +126,30 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
   if (found.kind === "unknown") return sendError(res, "invalid_api_key", requestId);
 
   const entry = found.entry;
-  let outcome: Partial<ForwardOutcome> = { billable: false };
-  recordOnClose(req, res, services, { requestId, entry, arrivedAt, started }, () => outcome);
+  const outcome: ForwardOutcome = {
+    errorCode: null,
+    upstreamLatencyMs: null,
+    requestBytes: 0,
+    responseBytes: 0,
+    billable: false,
+  };
+  recordOnClose(
+    res,
+    services.recorder,
+    {
+      requestId,
+      entry,
+      arrivedAt,
+      started,
+      method: (req.method ?? "GET").slice(0, 16),
+      path: recordPath(req.url ?? "/"),
+      ip: clientIp(req, services.config.TRUST_PROXY),
+      userAgent: req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null,
+    },
+    outcome,
+  );
   const refuse = (code: GatewayErrorCode, extra?: Record<string, string>) => {
-    outcome = { billable: false, errorCode: code };
+    outcome.errorCode = code;
     sendError(res, code, requestId, extra);
   };
 
@@ -148,7 +177,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, services: Servi
     return refuse("payload_too_large", { connection: "close" });
   }
 
-  outcome = await forward(req, res, services.upstream, { requestId, keyHeader: source.header });
+  outcome.billable = true;
+  await forward(req, res, services.upstream, { requestId, keyHeader: source.header }, outcome);
   if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
 }
 

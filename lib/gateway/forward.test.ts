@@ -1,0 +1,246 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testDatabase } from "../db/test-database.ts";
+import {
+  callsOf,
+  createAccount,
+  createKey,
+  eventually,
+  startTestGateway,
+  type TestGateway,
+} from "./test-helpers.ts";
+
+const database = testDatabase();
+let t: TestGateway;
+let key: string;
+let userId: string;
+
+beforeAll(async () => {
+  t = await startTestGateway(database, {
+    UPSTREAM_AUTH_HEADER: { name: "x-provider-secret", value: "s3cret" },
+  });
+  userId = await createAccount(database.pool, "vip");
+  key = (await createKey(database.pool, userId)).key;
+});
+afterAll(() => t.close());
+
+type Echo = {
+  method: string;
+  path: string;
+  rawQuery: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+};
+
+describe("forwarding", () => {
+  it("forwards method, path, query and body unchanged; strips the key; injects the upstream header; appends XFF", async () => {
+    const body = "x".repeat(100_000);
+    const res = await fetch(`${t.url}/echo?b=2&a=1&a=3&sp=%20x&empty=`, {
+      method: "PUT",
+      headers: {
+        authorization: `Bearer ${key}`,
+        "x-forwarded-for": "198.51.100.9",
+        "x-custom": "kept",
+        "content-type": "text/plain",
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const echo = (await res.json()) as Echo;
+    expect(echo.method).toBe("PUT");
+    expect(echo.path).toBe("/echo");
+    expect(echo.rawQuery).toBe("?b=2&a=1&a=3&sp=%20x&empty=");
+    expect(echo.bodyBytes).toBe(100_000);
+    expect(echo.headers.authorization).toBeUndefined();
+    expect(echo.headers["x-api-key"]).toBeUndefined();
+    expect(echo.headers["x-provider-secret"]).toBe("s3cret");
+    expect(echo.headers["x-forwarded-for"]).toBe("198.51.100.9, 127.0.0.1");
+    expect(echo.headers["x-custom"]).toBe("kept");
+    expect(echo.headers["x-request-id"]).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("keeps Authorization when the key came in x-api-key, and never lets the client set the injected header", async () => {
+    const res = await fetch(`${t.url}/echo`, {
+      headers: { "x-api-key": key, authorization: "Basic dXNlcjpwYXNz", "x-provider-secret": "forged" },
+    });
+    const echo = (await res.json()) as Echo;
+    expect(echo.headers.authorization).toBe("Basic dXNlcjpwYXNz");
+    expect(echo.headers["x-api-key"]).toBeUndefined();
+    expect(echo.headers["x-provider-secret"]).toBe("s3cret");
+  });
+
+  it("streams a chunked request body of unknown length", async () => {
+    const chunks = [new Uint8Array(300_000), new Uint8Array(200_000)];
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${t.url}/echo`, {
+      method: "POST",
+      headers: { "x-api-key": key },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Echo).bodyBytes).toBe(500_000);
+  });
+
+  it("answers 413 when a chunked body passes the limit mid-stream, and does not bill it", async () => {
+    const account = await createAccount(database.pool, "vip");
+    const k = await createKey(database.pool, account);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 12 * 1024 * 1024) return controller.close();
+        sent += 1024 * 1024;
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const res = await fetch(`${t.url}/echo`, {
+      method: "POST",
+      headers: { "x-api-key": k.key },
+      body: stream,
+      duplex: "half",
+    } as RequestInit).catch(() => undefined);
+    // The gateway answers 413 and closes; the client may also see the reset first.
+    if (res) {
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    }
+    await t.gateway.flush();
+    const rows = await callsOf(database.pool, account);
+    expect(rows.map((r) => [r.status, r.error_code, r.billable])).toEqual([
+      [413, "payload_too_large", false],
+    ]);
+  });
+
+  it("passes upstream statuses and bodies through, with the gateway's headers", async () => {
+    const res = await fetch(`${t.url}/status/503`, { headers: { "x-api-key": key } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 503, message: "Service Unavailable" });
+    expect(res.headers.get("ratelimit-policy")).toBe('"vip";q=600;w=60');
+    expect(res.headers.get("ratelimit")).toMatch(/^"vip";r=\d+;t=\d+$/);
+    expect(res.headers.get("x-quota-limit")).toBe("1000000");
+    expect(Number(res.headers.get("x-quota-remaining"))).toBeLessThan(1_000_000);
+    const reset = new Date(res.headers.get("x-quota-reset") ?? "");
+    expect(reset.getUTCDate()).toBe(1);
+    expect(reset.getUTCHours()).toBe(0);
+    expect(reset.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("streams Server-Sent Events: the first event arrives long before the upstream finishes", async () => {
+    const started = performance.now();
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "sample", stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let firstAt = 0;
+    let text = "";
+    let reads = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      reads += 1;
+      if (!firstAt) firstAt = performance.now() - started;
+      text += decoder.decode(value, { stream: true });
+    }
+    const total = performance.now() - started;
+    // ~25 chunks 40 ms apart: the whole stream takes about a second.
+    expect(total).toBeGreaterThan(600);
+    expect(firstAt).toBeLessThan(total / 3);
+    expect(reads).toBeGreaterThan(10);
+    expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
+    expect(text).toContain('"usage"');
+  });
+
+  it("502 upstream_unreachable when the upstream refuses connections (still billable: it was forwarded)", async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await startTestGateway(database, { upstreamUrl: `http://127.0.0.1:${port}` });
+    try {
+      const account = await createAccount(database.pool, "vip");
+      const k = await createKey(database.pool, account);
+      const res = await fetch(`${down.url}/v2/tokens`, { headers: { "x-api-key": k.key } });
+      expect(res.status).toBe(502);
+      const body = (await res.json()) as { error: { code: string; request_id: string } };
+      expect(body.error.code).toBe("upstream_unreachable");
+      expect(body.error.request_id).toBe(res.headers.get("x-request-id"));
+      await down.gateway.flush();
+      const rows = await callsOf(database.pool, account);
+      expect(rows.map((r) => [r.status, r.error_code])).toEqual([[502, "upstream_unreachable"]]);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it("504 upstream_timeout when no response headers arrive in time", async () => {
+    const slow = await startTestGateway(database, { UPSTREAM_TIMEOUT_MS: 300 });
+    try {
+      const started = Date.now();
+      const res = await fetch(`${slow.url}/delay/3000`, { headers: { "x-api-key": key } });
+      expect(res.status).toBe(504);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("upstream_timeout");
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe("robustness", () => {
+  function raw(payload: string): Promise<string> {
+    const { port } = new URL(t.url);
+    return new Promise((resolve) => {
+      const socket = net.connect(Number(port), "127.0.0.1");
+      let answer = "";
+      socket.on("data", (d) => (answer += d.toString()));
+      socket.on("close", () => resolve(answer));
+      socket.on("error", () => resolve(answer));
+      socket.write(payload);
+    });
+  }
+
+  it("answers garbage on the socket with a JSON 400 and keeps serving", async () => {
+    const answer = await raw("\x00\x01GARBAGE \r\n\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toContain('"code":"bad_request"');
+    const broken = await raw("GET /v2/tokens HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+    expect(broken).toMatch(/^HTTP\/1\.1 400/);
+    const res = await fetch(`${t.url}/v2/tokens`, { headers: { "x-api-key": key } });
+    expect(res.status).toBe(200);
+  });
+
+  it("survives a client that disconnects mid-stream, and records the call", async () => {
+    const account = await createAccount(database.pool, "vip");
+    const k = await createKey(database.pool, account);
+    const controller = new AbortController();
+    const res = await fetch(`${t.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "x-api-key": k.key, "content-type": "application/json" },
+      body: JSON.stringify({ model: "sample", stream: true, messages: [{ role: "user", content: "hi" }] }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await eventually(async () => {
+      await t.gateway.flush();
+      return (await callsOf(database.pool, account)).length === 1;
+    });
+    const [row] = await callsOf(database.pool, account);
+    expect(row?.status).toBe(200);
+    expect(row?.error_code).toBe("client_closed_request");
+    expect(t.gateway.stats().inFlight).toBe(0);
+    const again = await fetch(`${t.url}/v2/tokens`, { headers: { "x-api-key": key } });
+    expect(again.status).toBe(200);
+  });
+});
