@@ -154,3 +154,14 @@ export async function getUsageOverview(user: SessionUser, now = new Date()): Pro
       .sort((a, b) => b.calls - a.calls || a.name.localeCompare(b.name)),
   };
 }
+
+/** Endpoints the user has called in the last 90 days, busiest first (suggestions for the endpoint filter). */
+export async function listRecentEndpoints(user: SessionUser, now = new Date()): Promise<string[]> {
+  const since = lastUtcDays(now, 90)[0] ?? "";
+  const { rows } = await db().pool.query<{ path: string }>(
+    `SELECT path FROM usage_daily WHERE user_id = $1 AND day >= $2::date
+      GROUP BY path ORDER BY SUM(calls) DESC, path LIMIT 50`,
+    [user.id, since],
+  );
+  return rows.map((row) => row.path);
+}

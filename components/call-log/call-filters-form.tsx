@@ -1,0 +1,184 @@
+"use client";
+
+import { Filter, X } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import type { FormEvent } from "react";
+import { Button, buttonClasses } from "@/components/ui/button.tsx";
+import { Field } from "@/components/ui/field.tsx";
+import { Input, Select } from "@/components/ui/input.tsx";
+import { useHydrated } from "@/components/usage/use-hydrated.ts";
+import { filtersToQuery, type FilterName } from "@/lib/schemas/call-filters.ts";
+
+type Props = {
+  /** The filters as written in the URL (possibly invalid). */
+  values: Partial<Record<FilterName, string>>;
+  /** Messages for invalid values, by filter name. */
+  errors: Partial<Record<string, string>>;
+  keys: { id: string; label: string }[];
+  endpoints: string[];
+};
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** An instant from the URL as a `datetime-local` value in the browser's time zone. */
+function toLocalInput(value: string | undefined, hydrated: boolean): string {
+  if (!value) return "";
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return "";
+  if (!hydrated) return date.toISOString().slice(0, 16);
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * The call log's filters. They live in the URL (SPEC §6) so a view can be shared and
+ * reloaded; submitting navigates to the new URL and the server validates it. Times are
+ * entered in the viewer's time zone and sent as UTC instants.
+ */
+export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
+  const router = useRouter();
+  const hydrated = useHydrated();
+  // Day links from the overview use whole UTC days ("to" includes that day); show the
+  // exclusive end instant in the picker so the range reads the same as it filters.
+  const toValue =
+    values.to && /^\d{4}-\d{2}-\d{2}$/.test(values.to)
+      ? new Date(Date.parse(`${values.to}T00:00:00Z`) + 86_400_000).toISOString()
+      : values.to;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const text = (name: string) => {
+      const value = data.get(name);
+      return typeof value === "string" ? value.trim() : "";
+    };
+    const instant = (name: string) => {
+      const value = text(name);
+      if (!value) return undefined;
+      const date = new Date(value);
+      // An unparsable value goes to the server as typed, which explains what is wrong.
+      return Number.isNaN(date.getTime()) ? value : date.toISOString();
+    };
+    const query = filtersToQuery({
+      key: text("key") || undefined,
+      status: text("status") || undefined,
+      endpoint: text("endpoint") || undefined,
+      from: instant("from"),
+      to: instant("to"),
+      ip: text("ip") || undefined,
+    });
+    router.push(query ? `/logs?${query}` : "/logs");
+  }
+
+  return (
+    <form
+      // Remount once hydrated so the time pickers switch from UTC to the viewer's zone.
+      key={hydrated ? "local" : "utc"}
+      onSubmit={submit}
+      aria-label="Filter calls"
+      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
+    >
+      <Field id="filter-key" label="Key" error={errors.key} className="lg:col-span-2">
+        {(control) => (
+          <Select {...control} name="key" defaultValue={values.key ?? ""}>
+            <option value="">All keys</option>
+            {keys.map((key) => (
+              <option key={key.id} value={key.id}>
+                {key.label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field id="filter-status" label="Status" error={errors.status} hint="2xx, 4xx, 5xx or a code">
+        {(control) => (
+          <Input
+            {...control}
+            name="status"
+            list="status-options"
+            placeholder="e.g. 5xx or 429"
+            defaultValue={values.status ?? ""}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <datalist id="status-options">
+        {["2xx", "4xx", "5xx", "400", "401", "403", "404", "429", "500", "502", "504"].map((option) => (
+          <option key={option} value={option} />
+        ))}
+      </datalist>
+      <Field id="filter-endpoint" label="Endpoint" error={errors.endpoint} className="lg:col-span-2">
+        {(control) => (
+          <Input
+            {...control}
+            name="endpoint"
+            list="endpoint-options"
+            placeholder="/v2/price"
+            defaultValue={values.endpoint ?? ""}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <datalist id="endpoint-options">
+        {endpoints.map((path) => (
+          <option key={path} value={path} />
+        ))}
+      </datalist>
+      <Field id="filter-ip" label="IP address" error={errors.ip}>
+        {(control) => (
+          <Input
+            {...control}
+            name="ip"
+            placeholder="203.0.113.7"
+            defaultValue={values.ip ?? ""}
+            autoComplete="off"
+          />
+        )}
+      </Field>
+      <Field
+        id="filter-from"
+        label="From"
+        error={errors.from}
+        hint={hydrated ? "Your time zone" : "UTC"}
+        className="lg:col-span-2"
+      >
+        {(control) => (
+          <Input
+            {...control}
+            type="datetime-local"
+            name="from"
+            defaultValue={toLocalInput(values.from, hydrated)}
+          />
+        )}
+      </Field>
+      <Field
+        id="filter-to"
+        label="To"
+        error={errors.to}
+        hint={hydrated ? "Your time zone (up to, not including)" : "UTC (up to, not including)"}
+        className="lg:col-span-2"
+      >
+        {(control) => (
+          <Input
+            {...control}
+            type="datetime-local"
+            name="to"
+            defaultValue={toLocalInput(toValue, hydrated)}
+          />
+        )}
+      </Field>
+      <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-2">
+        <Button type="submit">
+          <Filter aria-hidden />
+          Apply filters
+        </Button>
+        <Link href="/logs" className={buttonClasses({ variant: "ghost" })}>
+          <X aria-hidden />
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}

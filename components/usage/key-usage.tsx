@@ -1,0 +1,77 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge.tsx";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
+import type { KeyUsage } from "@/lib/data/usage.ts";
+import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
+import { formatCount } from "@/lib/usage/format.ts";
+import { LocalTime } from "./local-time.tsx";
+
+/** Calls per key over the window, busiest first; idle keys are flagged for clean-up. */
+export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Usage per key</CardTitle>
+        <CardDescription>Last 30 days. Keys without calls for 30 days are flagged.</CardDescription>
+      </CardHeader>
+      <CardContent className="px-0 sm:px-0">
+        {keys.length === 0 ? (
+          <p className="px-4 text-sm text-fg-muted sm:px-5">
+            No keys yet.{" "}
+            <Link href="/keys" className="font-medium text-accent underline">
+              Create an API key
+            </Link>
+            .
+          </p>
+        ) : (
+          <Table>
+            <TableHead>
+              <tr>
+                <TableHeaderCell className="pl-4 sm:pl-5">Key</TableHeaderCell>
+                <TableHeaderCell className="text-right">Calls</TableHeaderCell>
+                <TableHeaderCell className="text-right">Failed</TableHeaderCell>
+                <TableHeaderCell className="pr-4 sm:pr-5">Last used</TableHeaderCell>
+              </tr>
+            </TableHead>
+            <TableBody>
+              {keys.map((key) => (
+                <TableRow key={key.id}>
+                  <TableCell className="pl-4 sm:pl-5">
+                    <Link
+                      href={`/logs?${filtersToQuery({ key: key.id })}`}
+                      className="font-medium hover:underline"
+                      aria-label={`Calls made with ${key.name}`}
+                    >
+                      {key.name}
+                    </Link>
+                    <span className="ml-2 font-mono text-xs text-fg-muted">{key.label}</span>
+                    {key.deleted ? (
+                      <Badge className="ml-2">Deleted</Badge>
+                    ) : key.status === "inactive" ? (
+                      <Badge className="ml-2">Disabled</Badge>
+                    ) : null}
+                    {key.unused ? (
+                      <Badge variant="warning" className="ml-2">
+                        Unused 30 days
+                      </Badge>
+                    ) : null}
+                  </TableCell>
+                  <TableCell className="text-right tabular-nums">{formatCount(key.calls)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatCount(key.failures)}</TableCell>
+                  <TableCell className="pr-4 whitespace-nowrap text-fg-muted sm:pr-5">
+                    {key.lastUsedAt ? (
+                      <LocalTime value={key.lastUsedAt.toISOString()} seconds={false} />
+                    ) : (
+                      "Never"
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </CardContent>
+    </Card>
+  );
+}

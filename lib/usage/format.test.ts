@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatCount, formatDay, formatLatency, formatPercent, formatUtc } from "./format.ts";
+
+describe("display formatting", () => {
+  it("formats counts, percents, latencies and sizes", () => {
+    expect(`${formatCount(8_750)} / ${formatCount(20_000)} calls`).toBe("8,750 / 20,000 calls");
+    expect(formatPercent(43.75)).toBe("43.8%");
+    expect(formatPercent(100)).toBe("100%");
+    expect(formatLatency(12)).toBe("12 ms");
+    expect(formatLatency(30_012)).toBe("30.01 s");
+    expect(formatLatency(null)).toBe("—");
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(1_250)).toBe("1.3 KB");
+    expect(formatBytes(3_400_000)).toBe("3.4 MB");
+  });
+
+  it("formats UTC days and instants without the server's time zone", () => {
+    expect(formatDay("2026-11-05")).toBe("Nov 5");
+    expect(formatUtc(new Date("2026-12-01T00:00:00Z"))).toBe("Dec 1, 00:00 UTC");
+  });
+});
