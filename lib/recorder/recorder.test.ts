@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { testDatabase } from "../db/test-database.ts";
+import { callsOf, createAccount, createKey, usageOf } from "../gateway/test-helpers.ts";
+import type { CallRecord } from "./call-record.ts";
+import { Recorder } from "./recorder.ts";
+import { listSpool } from "./spool.ts";
+import { writeCalls } from "./sql.ts";
+
+const database = testDatabase();
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-recorder-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function record(userId: string, keyId: string, overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    requestId: randomUUID(),
+    userId,
+    keyId,
+    method: "GET",
+    path: "/v2/tokens",
+    status: 200,
+    latencyMs: 3,
+    upstreamLatencyMs: 2,
+    requestBytes: 0,
+    responseBytes: 120,
+    ip: "127.0.0.1",
+    userAgent: "test",
+    errorCode: null,
+    billable: true,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+describe("writeCalls", () => {
+  it("writes calls, rollups and last_used_at in one statement, and a retried batch counts once", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const latest = new Date(Date.now() - 1000).toISOString();
+    const batch = [
+      record(userId, key.id, { createdAt: new Date(Date.now() - 5000).toISOString() }),
+      record(userId, key.id, { status: 404, createdAt: latest }),
+      record(userId, key.id, { status: 429, billable: false, errorCode: "rate_limited" }),
+    ];
+    batch[2]!.createdAt = new Date(Date.now() - 3000).toISOString();
+    expect(await writeCalls(database.pool, batch)).toBe(3);
+    expect(await writeCalls(database.pool, batch)).toBe(0);
+    expect(await usageOf(database.pool, userId)).toEqual({ calls: 3, failures: 2, billable: 2 });
+    expect((await callsOf(database.pool, userId)).length).toBe(3);
+    const { rows } = await database.pool.query<{ last_used_at: Date }>(
+      "SELECT last_used_at FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+    expect(rows[0]?.last_used_at.toISOString()).toBe(latest);
+  });
+
+  it("never moves last_used_at backwards and survives NUL characters in text", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const recent = new Date().toISOString();
+    await writeCalls(database.pool, [
+      record(userId, key.id, { createdAt: recent, userAgent: "bad\u0000agent" }),
+    ]);
+    await writeCalls(database.pool, [
+      record(userId, key.id, { createdAt: new Date(Date.now() - 60_000).toISOString() }),
+    ]);
+    const { rows } = await database.pool.query<{ last_used_at: Date }>(
+      "SELECT last_used_at FROM api_keys WHERE id = $1",
+      [key.id],
+    );
+    expect(rows[0]?.last_used_at.toISOString()).toBe(recent);
+  });
+});
+
+describe("Recorder", () => {
+  it("batches many records into few statements and loses none", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const recorder = new Recorder(database.pool, { spoolDir: await tempDir(), batchSize: 1000 });
+    recorder.start();
+    for (let i = 0; i < 5000; i++) recorder.record(record(userId, key.id));
+    await recorder.close();
+    expect(recorder.committed).toBe(5000);
+    expect((await usageOf(database.pool, userId)).calls).toBe(5000);
+  });
+
+  it("spools to files while the database is unreachable and replays them when it is back", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const spoolDir = await tempDir();
+    const dead = new pg.Pool({ connectionString: "postgresql://postgres:x@127.0.0.1:1/postgres", max: 2 });
+    dead.on("error", () => undefined);
+    const down = new Recorder(dead, { spoolDir, memoryLimit: 10, retryMs: 50 });
+    for (let i = 0; i < 25; i++) down.record(record(userId, key.id));
+    await down.flush(); // fails, and spills all but memoryLimit / 2 to a file
+    expect((await listSpool(spoolDir)).length).toBe(1);
+    await down.close(); // the rest goes to a second file
+    await dead.end();
+    expect((await listSpool(spoolDir)).length).toBe(2);
+    expect(await callsOf(database.pool, userId)).toEqual([]);
+
+    const up = new Recorder(database.pool, { spoolDir });
+    await up.flush();
+    expect(await listSpool(spoolDir)).toEqual([]);
+    expect((await callsOf(database.pool, userId)).length).toBe(25);
+    expect((await usageOf(database.pool, userId)).calls).toBe(25);
+    await up.close();
+  });
+
+  it("drops only the record the database refuses, not its whole batch", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const errors: string[] = [];
+    const recorder = new Recorder(database.pool, {
+      spoolDir: await tempDir(),
+      onError: (m) => errors.push(m),
+    });
+    recorder.record(record(userId, key.id));
+    recorder.record(record(userId, key.id, { status: 99_999 })); // does not fit a smallint
+    recorder.record(record(userId, key.id));
+    await recorder.close();
+    expect((await callsOf(database.pool, userId)).length).toBe(2);
+    expect(errors).toHaveLength(1);
+  });
+});
