@@ -1,0 +1,54 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { NotAdminError } from "@/lib/auth/admin.ts";
+import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
+import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
+import { PlanNotFoundError, updatePlan } from "@/lib/data/plans.ts";
+import { setUserPlan, UserNotFoundError } from "@/lib/data/users.ts";
+import { setUserPlanSchema, updatePlanSchema } from "./admin.schema.ts";
+
+/**
+ * The one wrapper every admin action goes through: the session decides the actor (fresh
+ * from the database), zod decides the input, the data layer refuses non-admins, and
+ * expected refusals come back as form errors rather than stack traces.
+ */
+async function adminAction<S extends z.ZodType>(
+  schema: S,
+  formData: FormData,
+  work: (actor: SessionUser, input: z.output<S>) => Promise<string>,
+): Promise<FormState> {
+  const actor = await requireUser();
+  const values = keepValues(formData);
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
+  try {
+    const message = await work(actor, parsed.data);
+    revalidatePath("/admin");
+    return { ok: true, message, values };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { fieldErrors: fieldErrors(error), values };
+    if (error instanceof NotAdminError) return { error: "Not found", values };
+    if (error instanceof PlanNotFoundError || error instanceof UserNotFoundError) {
+      return { error: error.message, values };
+    }
+    throw error;
+  }
+}
+
+/** Moves a user to another plan. */
+export async function setUserPlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return adminAction(setUserPlanSchema, formData, async (actor, { userId, plan }) => {
+    const user = await setUserPlan(actor, { id: userId }, plan);
+    return `${user.email} is now on ${user.planSlug}`;
+  });
+}
+
+/** Edits a plan's name, rate limit and monthly quota. */
+export async function updatePlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return adminAction(updatePlanSchema, formData, async (actor, { slug, ...changes }) => {
+    const plan = await updatePlan(actor, slug, changes);
+    return `Saved ${plan.name}`;
+  });
+}

@@ -1,0 +1,50 @@
+"use client";
+
+import { useActionState } from "react";
+import { setUserPlanAction } from "@/app/(dashboard)/admin/actions.ts";
+import { Button } from "@/components/ui/button.tsx";
+import { Select } from "@/components/ui/input.tsx";
+import type { FormState } from "@/lib/auth/form-state.ts";
+
+/** A user's plan selector with its own Save button (no surprise saves while arrowing through options). */
+export function UserPlanForm({
+  userId,
+  email,
+  planSlug,
+  plans,
+}: {
+  userId: string;
+  email: string;
+  planSlug: string;
+  plans: Array<{ slug: string; name: string }>;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(setUserPlanAction, {});
+  const error = state.error ?? state.fieldErrors?.plan ?? state.fieldErrors?.userId;
+  return (
+    <form action={action} className="flex flex-col gap-1">
+      <div className="flex items-center gap-2">
+        <input type="hidden" name="userId" value={userId} />
+        <Select name="plan" defaultValue={planSlug} aria-label={`Plan for ${email}`} className="w-36">
+          {plans.map((plan) => (
+            <option key={plan.slug} value={plan.slug}>
+              {plan.name}
+            </option>
+          ))}
+        </Select>
+        <Button
+          type="submit"
+          variant="secondary"
+          size="sm"
+          disabled={pending}
+          aria-label={`Save plan for ${email}`}
+        >
+          Save
+        </Button>
+      </div>
+      <p role="status" className="text-xs">
+        {error ? <span className="text-danger">{error}</span> : null}
+        {state.ok && !pending ? <span className="text-success">Saved</span> : null}
+      </p>
+    </form>
+  );
+}
