@@ -127,3 +127,21 @@ export async function startTestGateway(
     },
   };
 }
+
+/** Runs `total` calls with at most `concurrency` in flight; resolves with each call's result. */
+export async function burst<T>(
+  total: number,
+  concurrency: number,
+  call: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const results = new Array<T>(total);
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const i = next++;
+      results[i] = await call(i);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
