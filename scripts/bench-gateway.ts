@@ -1,0 +1,345 @@
+// `npm run bench` (SPEC §8): the gateway with every check on against a bare node:http +
+// undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
+// `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
+import http from "node:http";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Pool } from "undici";
+import { openDatabase } from "../lib/db/client.ts";
+import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { generateKey } from "../lib/keys/key.ts";
+import { startSampleApi } from "../lib/sample-api/server.ts";
+
+type AutocannonResult = {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+};
+type AutocannonOptions = {
+  url: string;
+  connections: number;
+  amount: number;
+  headers?: Record<string, string>;
+};
+const autocannon = createRequire(import.meta.url)("autocannon") as (
+  options: AutocannonOptions,
+) => Promise<AutocannonResult>;
+
+const PATH = "/v2/price?symbol=BTC";
+const role = process.argv[process.argv.indexOf("--role") + 1];
+const quick = process.argv.includes("--quick");
+
+// ---- child roles -------------------------------------------------------------------
+
+async function runUpstream(port: number) {
+  await startSampleApi(port);
+  console.log("ready");
+}
+
+/** The baseline: the least a node:http + undici proxy can do (no auth, limits or records). */
+async function runPassthrough(port: number, upstreamUrl: string) {
+  const pool = new Pool(upstreamUrl, { connections: 256, keepAliveTimeout: 30_000 });
+  const server = http.createServer((req, res) => {
+    const headers = { ...req.headers };
+    delete headers.host;
+    delete headers.connection;
+    pool.dispatch(
+      {
+        path: req.url ?? "/",
+        method: req.method ?? "GET",
+        headers,
+        body: req.headers["content-length"] ? req : null,
+      },
+      {
+        onRequestStart() {},
+        onResponseStart(c, status, responseHeaders) {
+          delete responseHeaders.connection;
+          delete responseHeaders["transfer-encoding"];
+          delete responseHeaders["keep-alive"];
+          res.writeHead(status, responseHeaders);
+          res.on("drain", () => c.resume());
+        },
+        onResponseData(c, chunk) {
+          if (!res.write(chunk)) c.pause();
+        },
+        onResponseEnd() {
+          res.end();
+        },
+        onResponseError() {
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        },
+      },
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  console.log("ready");
+}
+
+// ---- orchestration -------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function startChild(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start:\n${output}`)), 60_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      if (output.includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited (${code}):\n${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  child.removeAllListeners("exit");
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function load(url: string, amount: number, key?: string): Promise<AutocannonResult> {
+  return autocannon({
+    url: url + PATH,
+    connections: 50,
+    amount,
+    headers: key ? { "x-api-key": key } : undefined,
+  });
+}
+
+/** Latency at a fixed request rate, measured per call with sub-millisecond resolution. */
+async function fixedRate(url: string, rate: number, seconds: number, key?: string) {
+  const pool = new Pool(url, { connections: 32 });
+  const latencies: number[] = [];
+  let failures = 0;
+  const total = rate * seconds;
+  const started = performance.now();
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    // Latency is counted from when the call was due, so a stalled client cannot hide delays.
+    calls.push(
+      pool
+        .request({ path: PATH, method: "GET", headers: key ? { "x-api-key": key } : {} })
+        .then(async (res) => {
+          await res.body.arrayBuffer();
+          if (res.statusCode !== 200) failures += 1;
+          latencies.push(performance.now() - due);
+        })
+        .catch(() => void (failures += 1)),
+    );
+  }
+  await Promise.all(calls);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), count: latencies.length, failures };
+}
+
+async function main() {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
+  const postgres = await startEmbeddedPostgres(dir);
+  const children: ChildProcess[] = [];
+  try {
+    await migrate(postgres.url);
+    const database = openDatabase(postgres.url, 4);
+    // A dedicated plan so the limits are checked on every call without refusing any.
+    const key = generateKey();
+    const { rows } = await database.pool.query<{ id: string }>(
+      `WITH plan AS (
+         INSERT INTO plans (slug, name, rpm, monthly_quota) VALUES ('bench', 'Bench', 100000000, 2000000000)
+         RETURNING id
+       ), account AS (
+         INSERT INTO users (email, password_hash, plan_id) SELECT 'bench@example.com', 'x', id FROM plan RETURNING id
+       )
+       INSERT INTO api_keys (user_id, name, hash, prefix, last4)
+       SELECT id, 'bench', $1, $2, $3 FROM account RETURNING user_id::text AS id`,
+      [key.hash, key.prefix, key.last4],
+    );
+    const userId = rows[0]!.id;
+
+    const script = "scripts/bench-gateway.ts";
+    const [upstreamPort, passthroughPort, gatewayPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+    children.push(
+      await startChild([script, "--role", "upstream", "--port", String(upstreamPort)], {}, "ready"),
+    );
+    children.push(
+      await startChild(
+        [script, "--role", "passthrough", "--port", String(passthroughPort), "--upstream", upstreamUrl],
+        {},
+        "ready",
+      ),
+    );
+    const gateway = await startChild(
+      ["scripts/gateway.ts"],
+      {
+        DATABASE_URL: postgres.url,
+        GATEWAY_PORT: String(gatewayPort),
+        HOSTNAME: "127.0.0.1",
+        UPSTREAM_URL: upstreamUrl,
+        DATA_DIR: dir,
+      },
+      "gateway listening",
+    );
+    children.push(gateway);
+    const passthroughUrl = `http://127.0.0.1:${passthroughPort}`;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+
+    let answered = 0;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      void rssMb(gateway.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)));
+    }, 250);
+    const count = (r: AutocannonResult) => r["2xx"] + r.non2xx;
+
+    const amount = quick ? 20_000 : 80_000;
+    console.log("warming up…");
+    await load(passthroughUrl, amount / 4);
+    answered += count(await load(gatewayUrl, amount / 4, key.key));
+
+    // Alternate the two so drift on the machine (PostgreSQL autovacuum, CPU boost) hits both.
+    const rounds = quick ? 1 : 2;
+    const bare: number[] = [];
+    const full: number[] = [];
+    let gatewayErrors = 0;
+    for (let i = 0; i < rounds; i++) {
+      const b = await load(passthroughUrl, amount);
+      bare.push(b.requests.total / b.duration);
+      const g = await load(gatewayUrl, amount, key.key);
+      full.push(g.requests.total / g.duration);
+      answered += count(g);
+      gatewayErrors += g.non2xx + g.errors + g.timeouts;
+      console.log(
+        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, gateway ${Math.round(full.at(-1)!)} req/s`,
+      );
+    }
+    const rssAfterLoad = await rssMb(gateway.pid!);
+
+    const seconds = quick ? 5 : 15;
+    console.log(`latency at 500 req/s for ${seconds} s each…`);
+    const direct = await fixedRate(upstreamUrl, 500, seconds);
+    const viaGateway = await fixedRate(gatewayUrl, 500, seconds, key.key);
+    answered += viaGateway.count - viaGateway.failures;
+    gatewayErrors += viaGateway.failures;
+    clearInterval(sampler);
+
+    // A clean shutdown writes every record; then compare with what clients were answered.
+    const exitCode = await stop(gateway);
+    children.splice(children.indexOf(gateway), 1);
+    const recorded = (
+      await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM calls WHERE user_id = $1", [
+        userId,
+      ])
+    ).rows[0]!.n;
+    const rollup = (
+      await database.pool.query<{ n: number }>(
+        "SELECT COALESCE(SUM(calls), 0)::int AS n FROM usage_daily WHERE user_id = $1",
+        [userId],
+      )
+    ).rows[0]!.n;
+    await database.pool.end();
+
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratio = avg(full) / avg(bare);
+    const addedP50 = viaGateway.p50 - direct.p50;
+    const addedP99 = viaGateway.p99 - direct.p99;
+    const ms = (n: number) => `${n.toFixed(2)} ms`;
+    const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
+    const table = [
+      "| measure | result | target | |",
+      "|---|---|---|---|",
+      `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s | | |`,
+      `| gateway, all checks + recording | ${Math.round(avg(full)).toLocaleString("en-US")} req/s | | |`,
+      `| throughput ratio | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
+      `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
+      `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
+      `| added latency p50 | ${ms(addedP50)} | ≤ 1 ms | ${verdict(addedP50 <= 1)} |`,
+      `| added latency p99 | ${ms(addedP99)} | ≤ 5 ms | ${verdict(addedP99 <= 5)} |`,
+      `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
+      `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
+      `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
+      `| gateway exit code after SIGTERM | ${exitCode} | 0 | ${verdict(exitCode === 0)} |`,
+    ].join("\n");
+    console.log(`\n${table}\n`);
+
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const report = `# Gateway benchmark
+
+Measured by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC —
+${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.type()} ${os.release()}.
+
+Everything runs on the same machine: embedded PostgreSQL, the sample upstream (\`GET ${PATH}\`),
+the bare pass-through, the gateway (\`scripts/gateway.ts\`, its own process) and the load tool.
+Throughput: autocannon, 50 connections, ${amount.toLocaleString("en-US")} requests per run, ${rounds} alternating round(s), averaged.
+The gateway runs with key check (cached), per-account rate limit, monthly quota and batched
+recording all on, for a key on a plan with limits high enough never to refuse.
+Latency: ${seconds} s at a fixed 500 req/s per target, each call timed from when it was due
+(no coordinated omission), sub-millisecond resolution.
+
+${table}
+
+Notes
+- On 2 cores the load tool, upstream, PostgreSQL and the proxy under test compete for CPU, so
+  absolute numbers are low and noisy; the ratio within one run is what SPEC §8 targets.
+- Rows recorded are counted after the gateway received SIGTERM and exited, which is how a
+  clean shutdown is promised to behave (SPEC §7).
+`;
+    await fs.mkdir("docs/bench", { recursive: true });
+    await fs.writeFile("docs/bench/gateway.md", report);
+    console.log("written to docs/bench/gateway.md");
+  } finally {
+    for (const child of children) await stop(child);
+    await postgres.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+const port = Number(process.argv[process.argv.indexOf("--port") + 1]);
+if (role === "upstream") void runUpstream(port);
+else if (role === "passthrough")
+  void runPassthrough(port, process.argv[process.argv.indexOf("--upstream") + 1]!);
+else
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  });
