@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type pg from "pg";
+import { hashKey } from "../keys/key.ts";
 import { monthOf, nextMonthStart } from "./month.ts";
 
 export type Plan = { slug: string; rpm: number; monthlyQuota: number };
@@ -213,5 +214,22 @@ export class KeyCache {
       }
     }
     return found;
+  }
+}
+
+/**
+ * SHA-256 of recently seen keys, so a busy key is hashed once rather than on every call.
+ * Only well-formed keys reach it; the plaintext lives in memory here as it does in each request.
+ */
+export class KeyHashes {
+  private readonly hashes = new LRUCache<string, string>({ max: 10_000 });
+
+  of(key: string): string {
+    let hash = this.hashes.get(key);
+    if (hash === undefined) {
+      hash = hashKey(key);
+      this.hashes.set(key, hash);
+    }
+    return hash;
   }
 }

@@ -93,7 +93,12 @@ export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
-  context: { requestId: string; keyHeader: KeySource["header"] },
+  context: {
+    requestId: string;
+    keyHeader: KeySource["header"];
+    /** The gateway's own response headers (request id, rate limit, quota). */
+    headers: Record<string, string>;
+  },
   outcome: ForwardOutcome,
 ): Promise<void> {
   const { bodyLimit, authHeader } = upstream.options;
@@ -110,6 +115,7 @@ export function forward(
 
   return new Promise((resolve) => {
     let controller: Dispatcher.DispatchController | undefined;
+    let expected = -1;
     let settled = false;
     const finish = () => {
       if (settled) return;
@@ -131,18 +137,25 @@ export function forward(
       onResponseStart(c, statusCode, headers) {
         if (statusCode < 200) return;
         outcome.upstreamLatencyMs = Math.round(performance.now() - started);
-        const out = responseHeaders(headers);
+        const out = Object.assign(responseHeaders(headers), context.headers);
         res.writeHead(statusCode, out);
+        const length = out["content-length"];
+        expected = typeof length === "string" ? Number(length) : -1;
         // Streamed answers (SSE) must reach the client now, not with the first body chunk.
-        if (out["content-length"] === undefined) res.flushHeaders();
+        if (expected < 0) res.flushHeaders();
         res.on("drain", () => c.resume());
       },
       onResponseData(c, chunk) {
         outcome.responseBytes += chunk.length;
+        // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
+        if (outcome.responseBytes === expected && chunk.length === expected) {
+          res.end(chunk);
+          return;
+        }
         if (!res.write(chunk)) c.pause();
       },
       onResponseEnd() {
-        res.end();
+        if (!res.writableEnded) res.end();
         finish();
       },
       onResponseError(_c, error) {
@@ -150,7 +163,7 @@ export function forward(
           outcome.errorCode = "payload_too_large";
           outcome.billable = false;
           outcome.upstreamLatencyMs = null;
-          sendError(res, "payload_too_large", context.requestId, { connection: "close" });
+          sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
         } else if (error instanceof ClientGone || res.destroyed) {
           // Nobody left to answer; the record shows the client went away.
         } else if (res.headersSent) {
@@ -158,7 +171,7 @@ export function forward(
           res.destroy();
         } else {
           outcome.errorCode = upstreamErrorCode(error);
-          sendError(res, outcome.errorCode, context.requestId);
+          sendError(res, outcome.errorCode, context.requestId, context.headers);
         }
         finish();
       },
@@ -182,7 +195,7 @@ export function forward(
       );
     } catch {
       outcome.errorCode = "upstream_unreachable";
-      sendError(res, "upstream_unreachable", context.requestId);
+      sendError(res, "upstream_unreachable", context.requestId, context.headers);
       finish();
     }
   });

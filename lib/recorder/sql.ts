@@ -7,12 +7,15 @@ import type { CallRecord } from "./call-record.ts";
 // Calls of accounts deleted meanwhile are dropped rather than failing the whole batch.
 const WRITE_SQL = `
 WITH input AS (
-  SELECT * FROM unnest(
-    $1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int2[], $7::int4[], $8::int4[],
-    $9::int8[], $10::int8[], $11::text[], $12::text[], $13::text[], $14::bool[], $15::timestamptz[]
-  ) AS t(request_id, user_id, key_id, method, path, status, latency_ms, upstream_latency_ms,
-         request_bytes, response_bytes, ip, user_agent, error_code, billable, created_at)
-  WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)
+  SELECT t."requestId" AS request_id, t."userId" AS user_id, t."keyId" AS key_id, t.method, t.path,
+         t.status, t."latencyMs" AS latency_ms, t."upstreamLatencyMs" AS upstream_latency_ms,
+         t."requestBytes" AS request_bytes, t."responseBytes" AS response_bytes, t.ip,
+         t."userAgent" AS user_agent, t."errorCode" AS error_code, t.billable, t."createdAt" AS created_at
+  FROM json_to_recordset($1::json) AS t(
+    "requestId" text, "userId" uuid, "keyId" uuid, method text, path text, status int2, "latencyMs" int4,
+    "upstreamLatencyMs" int4, "requestBytes" int8, "responseBytes" int8, ip text, "userAgent" text,
+    "errorCode" text, billable bool, "createdAt" timestamptz)
+  WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t."userId")
 ), inserted AS (
   INSERT INTO calls (request_id, user_id, key_id, method, path, status, latency_ms, upstream_latency_ms,
                      request_bytes, response_bytes, ip, user_agent, error_code, billable, created_at)
@@ -41,37 +44,18 @@ SELECT (SELECT count(*) FROM inserted)::int AS inserted,
        (SELECT count(*) FROM rollup)::int AS rollups,
        (SELECT count(*) FROM touched)::int AS keys`;
 
-/** PostgreSQL refuses NUL characters in text; a hostile header must not poison a batch. */
-function clean(text: string): string {
-  return text.includes("\u0000") ? text.replaceAll("\u0000", "") : text;
-}
-
 /**
  * Writes a batch of call records with their rollups in ONE statement (so one implicit
  * transaction). Idempotent: records already stored are skipped. Returns how many were new.
+ * The batch travels as one JSON parameter: JSON.stringify is far cheaper than 15 array
+ * parameters, and PostgreSQL refuses NUL characters in text, so they are dropped here.
  */
 export async function writeCalls(pool: pg.Pool, records: readonly CallRecord[]): Promise<number> {
-  const columns: unknown[][] = Array.from({ length: 15 }, () => new Array<unknown>(records.length));
-  records.forEach((r, i) => {
-    const values = [
-      r.requestId,
-      r.userId,
-      r.keyId,
-      clean(r.method),
-      clean(r.path),
-      r.status,
-      r.latencyMs,
-      r.upstreamLatencyMs,
-      r.requestBytes,
-      r.responseBytes,
-      clean(r.ip),
-      r.userAgent === null ? null : clean(r.userAgent),
-      r.errorCode,
-      r.billable,
-      r.createdAt,
-    ];
-    values.forEach((value, column) => (columns[column]![i] = value));
-  });
-  const result = await pool.query<{ inserted: number }>(WRITE_SQL, columns);
+  let json = JSON.stringify(records);
+  if (json.includes("\\u0000"))
+    json = JSON.stringify(records, (_key, value: unknown) =>
+      typeof value === "string" ? value.replaceAll("\u0000", "") : value,
+    );
+  const result = await pool.query<{ inserted: number }>(WRITE_SQL, [json]);
   return result.rows[0]?.inserted ?? 0;
 }
