@@ -1,7 +1,7 @@
 "use client";
 
 import { Plus } from "lucide-react";
-import { useActionState, useState } from "react";
+import { createContext, use, useActionState, useCallback, useState, type ReactNode } from "react";
 import { createKeyAction } from "@/app/(dashboard)/keys/actions.ts";
 import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
 import { Button } from "@/components/ui/button.tsx";
@@ -12,15 +12,19 @@ import type { CreatedKey } from "@/lib/data/keys.ts";
 import { creationExpiryLabels, type CreationExpiry } from "@/lib/keys/schema.ts";
 import { KeyReveal } from "./key-reveal.tsx";
 
-/** The "Create key" button and its dialog: name and expiry, then the new key, once. */
-export function CreateKeyDialog({ label = "Create key" }: { label?: string }) {
+const OpenCreateKey = createContext<(() => void) | null>(null);
+
+/**
+ * Owns the "Create API key" dialog for the whole page. It sits above everything that
+ * changes when the first key appears (the empty state gives way to the table), so the
+ * dialog, and the key it is showing once, survive that re-render.
+ */
+export function CreateKeyProvider({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
+  const openDialog = useCallback(() => setOpen(true), []);
   return (
-    <>
-      <Button onClick={() => setOpen(true)}>
-        <Plus aria-hidden />
-        {label}
-      </Button>
+    <OpenCreateKey value={openDialog}>
+      {children}
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
@@ -30,7 +34,19 @@ export function CreateKeyDialog({ label = "Create key" }: { label?: string }) {
         {/* Rendered only while open: closing the dialog drops the plaintext from memory. */}
         <CreateKeyForm onDone={() => setOpen(false)} />
       </Dialog>
-    </>
+    </OpenCreateKey>
+  );
+}
+
+/** A button that opens the page's "Create API key" dialog (inside a CreateKeyProvider). */
+export function CreateKeyButton({ label = "Create key" }: { label?: string }) {
+  const openDialog = use(OpenCreateKey);
+  if (!openDialog) throw new Error("CreateKeyButton needs a CreateKeyProvider above it");
+  return (
+    <Button onClick={openDialog}>
+      <Plus aria-hidden />
+      {label}
+    </Button>
   );
 }
 

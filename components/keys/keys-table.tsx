@@ -21,7 +21,9 @@ export function KeysTable({ keys, now }: { keys: KeySummary[]; now: Date }) {
           <TableHeaderCell>Last used</TableHeaderCell>
           <TableHeaderCell>Expires</TableHeaderCell>
           <TableHeaderCell>Status</TableHeaderCell>
-          <TableHeaderCell className="text-right">
+          {/* relative: the sr-only label is absolutely positioned and must stay inside the
+              table's scroll box, or it widens the whole page on a phone. */}
+          <TableHeaderCell className="relative text-right">
             <span className="sr-only">Actions</span>
           </TableHeaderCell>
         </tr>
