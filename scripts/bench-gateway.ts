@@ -131,6 +131,14 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+}
+
 async function load(url: string, amount: number, key?: string): Promise<AutocannonResult> {
   return autocannon({
     url: url + PATH,
@@ -241,11 +249,18 @@ async function main() {
     const rounds = quick ? 1 : 2;
     const bare: number[] = [];
     const full: number[] = [];
+    let bareCpu = 0;
+    let fullCpu = 0;
     let gatewayErrors = 0;
+    const passthroughPid = children[1]!.pid!;
     for (let i = 0; i < rounds; i++) {
+      let cpu = await cpuMs(passthroughPid);
       const b = await load(passthroughUrl, amount);
+      bareCpu += (await cpuMs(passthroughPid)) - cpu;
       bare.push(b.requests.total / b.duration);
+      cpu = await cpuMs(gateway.pid!);
       const g = await load(gatewayUrl, amount, key.key);
+      fullCpu += (await cpuMs(gateway.pid!)) - cpu;
       full.push(g.requests.total / g.duration);
       answered += count(g);
       gatewayErrors += g.non2xx + g.errors + g.timeouts;
@@ -290,6 +305,7 @@ async function main() {
       "|---|---|---|---|",
       `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s | | |`,
       `| gateway, all checks + recording | ${Math.round(avg(full)).toLocaleString("en-US")} req/s | | |`,
+      `| proxy CPU per call (user + system): pass-through / gateway | ${((bareCpu * 1000) / (amount * rounds)).toFixed(0)} µs / ${((fullCpu * 1000) / (amount * rounds)).toFixed(0)} µs | | |`,
       `| throughput ratio | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
       `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
       `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
