@@ -140,12 +140,13 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   await page.getByRole("button", { name: "Create your first key" }).focus();
   await page.keyboard.press("Enter");
   const create = page.getByRole("dialog", { name: "Create API key" });
-  await expect(create).toBeVisible();
-  await create.getByLabel("Name").focus();
+  await expect(create.getByLabel("Name")).toBeFocused();
   await page.keyboard.type("Phone");
   await create.getByLabel("Expires").selectOption({ label: "In 30 days" });
   await create.getByLabel("Name").focus();
   await page.keyboard.press("Enter");
+  // Focus moves to the new key, selected, ready to copy.
+  await expect(create.getByLabel(/Your new key/)).toBeFocused();
   await expect(create.getByLabel(/Your new key/)).toHaveValue(KEY_FORMAT);
   await page.keyboard.press("Escape");
   await expect(create).toBeHidden();
@@ -155,6 +156,13 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   await expect(row.getByRole("cell").nth(4)).not.toHaveText("Never");
   // The table scrolls inside its card; the page itself never scrolls sideways.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // A confirmation opens on Cancel, so Enter never deletes by accident.
+  await row.getByRole("button", { name: "Delete key Phone" }).click();
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect(row).toBeVisible();
 
   // The switch answers to the keyboard like a button.
   const status = row.getByRole("switch", { name: "Key Phone active" });

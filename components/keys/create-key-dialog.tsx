@@ -11,6 +11,7 @@ import { Input, Select } from "@/components/ui/input.tsx";
 import type { CreatedKey } from "@/lib/data/keys.ts";
 import { creationExpiryLabels, type CreationExpiry } from "@/lib/keys/schema.ts";
 import { KeyReveal } from "./key-reveal.tsx";
+import { useInitialFocus } from "./use-initial-focus.ts";
 
 const OpenCreateKey = createContext<(() => void) | null>(null);
 
@@ -52,6 +53,7 @@ export function CreateKeyButton({ label = "Create key" }: { label?: string }) {
 
 function CreateKeyForm({ onDone }: { onDone: () => void }) {
   const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(createKeyAction, idle);
+  const formRef = useInitialFocus<HTMLFormElement>('[name="name"]');
 
   if (state.status === "ok") {
     return (
@@ -66,7 +68,7 @@ function CreateKeyForm({ onDone }: { onDone: () => void }) {
 
   const errors = state.status === "error" ? state.fieldErrors : undefined;
   return (
-    <form action={action} noValidate className="flex flex-col gap-4">
+    <form ref={formRef} action={action} noValidate className="flex flex-col gap-4">
       <FormError>
         {state.status === "error" && !errors?.name && !errors?.expiresIn ? state.error : null}
       </FormError>

@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
 import type { KeySummary } from "@/lib/data/keys.ts";
+import { useInitialFocus } from "./use-initial-focus.ts";
 
 type Target = Pick<KeySummary, "id" | "name" | "prefix" | "last4">;
 
@@ -39,8 +40,10 @@ function DeleteKeyForm({ apiKey, onCancel }: { apiKey: Target; onCancel: () => v
     deleteKeyAction,
     idle,
   );
+  // Cancel first: Enter on a freshly opened confirmation must not delete.
+  const formRef = useInitialFocus<HTMLFormElement>("[data-cancel]");
   return (
-    <form action={action} className="flex flex-col gap-4">
+    <form ref={formRef} action={action} className="flex flex-col gap-4">
       <input type="hidden" name="id" value={apiKey.id} />
       <FormError>{state.status === "error" ? state.error : null}</FormError>
       <p className="text-sm text-fg-muted">
@@ -51,7 +54,7 @@ function DeleteKeyForm({ apiKey, onCancel }: { apiKey: Target; onCancel: () => v
         will be refused within a second. Its call history stays in your logs. This cannot be undone.
       </p>
       <DialogFooter>
-        <Button variant="secondary" onClick={onCancel} autoFocus>
+        <Button variant="secondary" onClick={onCancel} data-cancel>
           Cancel
         </Button>
         <Button type="submit" variant="danger" disabled={pending}>

@@ -2,14 +2,17 @@
 
 import { TriangleAlert } from "lucide-react";
 import { CopyButton } from "./copy-button.tsx";
+import { useInitialFocus } from "./use-initial-focus.ts";
 
 /**
  * The one moment a plaintext key is on screen: selectable, copyable, and a clear
  * warning that closing the dialog loses it for good.
  */
 export function KeyReveal({ plaintext, name }: { plaintext: string; name: string }) {
+  // The form that asked for the key is gone, and focus with it: put it on the key, selected.
+  const ref = useInitialFocus<HTMLDivElement>("#new-api-key");
   return (
-    <div className="flex flex-col gap-3">
+    <div ref={ref} className="flex flex-col gap-3">
       <label htmlFor="new-api-key" className="text-sm font-medium">
         Your new key “{name}”
       </label>

@@ -11,6 +11,7 @@ import type { CreatedKey, KeySummary } from "@/lib/data/keys.ts";
 import { rollExpiryLabels, type RollExpiry } from "@/lib/keys/schema.ts";
 import { KeyReveal } from "./key-reveal.tsx";
 import { LocalDate } from "./local-date.tsx";
+import { useInitialFocus } from "./use-initial-focus.ts";
 
 type Target = Pick<KeySummary, "id" | "name" | "prefix" | "last4">;
 
@@ -44,6 +45,7 @@ type Rolled = { newKey: CreatedKey; oldKey: KeySummary };
 
 function RollKeyForm({ apiKey, onDone }: { apiKey: Target; onDone: () => void }) {
   const [state, action, pending] = useActionState<ActionState<Rolled>, FormData>(rollKeyAction, idle);
+  const formRef = useInitialFocus<HTMLFormElement>("input:checked");
 
   if (state.status === "ok") {
     const { newKey, oldKey } = state.data;
@@ -65,7 +67,7 @@ function RollKeyForm({ apiKey, onDone }: { apiKey: Target; onDone: () => void })
   }
 
   return (
-    <form action={action} className="flex flex-col gap-4">
+    <form ref={formRef} action={action} className="flex flex-col gap-4">
       <input type="hidden" name="id" value={apiKey.id} />
       <FormError>{state.status === "error" ? state.error : null}</FormError>
       <fieldset className="flex flex-col gap-2">
