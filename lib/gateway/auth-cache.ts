@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type pg from "pg";
-import { hashKey } from "../keys/key.ts";
+import { hashKey, isWellFormedKey } from "../keys/key.ts";
 import { monthOf, nextMonthStart } from "./month.ts";
 
 export type Plan = { slug: string; rpm: number; monthlyQuota: number };
@@ -218,15 +218,18 @@ export class KeyCache {
 }
 
 /**
- * SHA-256 of recently seen keys, so a busy key is hashed once rather than on every call.
- * Only well-formed keys reach it; the plaintext lives in memory here as it does in each request.
+ * Checksum check and SHA-256 of recently seen well-formed keys, so a busy key is checked
+ * and hashed once rather than on every call. The plaintext lives in this process's memory
+ * only, as it does in every request that carries it.
  */
 export class KeyHashes {
   private readonly hashes = new LRUCache<string, string>({ max: 10_000 });
 
-  of(key: string): string {
+  /** The key's hash, or undefined when it is malformed or fails its checksum. */
+  of(key: string): string | undefined {
     let hash = this.hashes.get(key);
     if (hash === undefined) {
+      if (!isWellFormedKey(key)) return undefined;
       hash = hashKey(key);
       this.hashes.set(key, hash);
     }

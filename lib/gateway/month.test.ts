@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthOf, nextMonthStart, secondsToReset } from "./month.ts";
+import { monthOf, nextMonthStart, resetOf, secondsToReset } from "./month.ts";
 
 describe("UTC months", () => {
   it("keys a month by its first day in UTC, whatever the local offset", () => {
@@ -15,5 +15,13 @@ describe("UTC months", () => {
   it("rounds the time to reset up to whole seconds", () => {
     expect(secondsToReset(Date.parse("2026-03-31T23:59:58.500Z"))).toBe(2);
     expect(secondsToReset(Date.parse("2026-03-31T23:59:59.999Z"))).toBe(1);
+  });
+});
+
+describe("resetOf", () => {
+  it("gives the next month's start as ISO 8601, also right after a month change", () => {
+    expect(resetOf(Date.parse("2026-01-31T23:59:59.999Z"))).toBe("2026-02-01T00:00:00.000Z");
+    expect(resetOf(Date.parse("2026-02-01T00:00:00.000Z"))).toBe("2026-03-01T00:00:00.000Z");
+    expect(monthOf(Date.parse("2026-01-31T23:59:59.999Z"))).toBe("2026-01-01");
   });
 });

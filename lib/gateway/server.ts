@@ -4,13 +4,12 @@ import type { Socket } from "node:net";
 import path from "node:path";
 import type { Database } from "../db/client.ts";
 import type { Env } from "../env.ts";
-import { isWellFormedKey } from "../keys/key.ts";
 import { Recorder, type CallRecord, type RecorderOptions } from "../recorder/recorder.ts";
 import { KeyCache, KeyHashes, type KeyCacheOptions, type KeyEntry } from "./auth-cache.ts";
 import { errorBody, sendError, type GatewayErrorCode } from "./errors.ts";
 import { forward, Upstream, type ForwardOutcome } from "./forward.ts";
 import { clientIp, findKey } from "./headers.ts";
-import { monthOf, nextMonthStart, secondsToReset } from "./month.ts";
+import { monthOf, resetOf, secondsToReset } from "./month.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
 
@@ -108,7 +107,7 @@ function recordOnClose(
 function setQuotaHeaders(headers: Record<string, string>, limit: number, used: number, now: number): void {
   headers["x-quota-limit"] = String(limit);
   headers["x-quota-remaining"] = String(Math.max(0, limit - used));
-  headers["x-quota-reset"] = nextMonthStart(now).toISOString();
+  headers["x-quota-reset"] = resetOf(now);
 }
 
 async function handle(
@@ -126,8 +125,9 @@ async function handle(
   const source = findKey(req.headers);
   if (!source) return sendError(res, "missing_api_key", requestId, headers);
   // The checksum turns away typos and random guesses without touching the database.
-  if (!isWellFormedKey(source.key)) return sendError(res, "invalid_api_key", requestId, headers);
-  const found = await services.keys.lookup(services.hashes.of(source.key));
+  const hash = services.hashes.of(source.key);
+  if (hash === undefined) return sendError(res, "invalid_api_key", requestId, headers);
+  const found = await services.keys.lookup(hash);
   if (found.kind === "unavailable") {
     return sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
   }
