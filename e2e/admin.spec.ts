@@ -36,14 +36,14 @@ test("an admin changes a user's plan and edits a plan's rate limit", async ({ pa
   await expect(memberRow).toContainText("0 / 1,000");
   await expect(page.getByRole("row").filter({ hasText: adminEmail })).toContainText("Admin");
 
-  const select = page.getByLabel(`Plan for ${memberEmail}`);
+  const select = page.getByRole("combobox", { name: `Plan for ${memberEmail}` });
   await expect(select).toHaveValue("free");
   await select.selectOption("basic");
   await page.getByRole("button", { name: `Save plan for ${memberEmail}` }).click();
   await expect(memberRow.getByText("Saved")).toBeVisible();
   await expect(memberRow).toContainText("0 / 20,000");
   await page.reload();
-  await expect(page.getByLabel(`Plan for ${memberEmail}`)).toHaveValue("basic");
+  await expect(page.getByRole("combobox", { name: `Plan for ${memberEmail}` })).toHaveValue("basic");
 
   // Plans: a bad value gets a field error; a good one is saved.
   const plan = page.getByRole("form", { name: `Plan ${slug}` });
@@ -58,6 +58,11 @@ test("an admin changes a user's plan and edits a plan's rate limit", async ({ pa
   await expect(
     page.getByRole("form", { name: `Plan ${slug}` }).getByLabel("Requests per minute"),
   ).toHaveValue("42");
+
+  // On a phone the page does not scroll sideways (the users table scrolls inside its card).
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "e2e/screenshots/admin-phone.png", fullPage: true });
 
   // The CLI sees the same data the page changed.
   const plans = (await tollgate("plans", "list")) as Array<{ slug: string; rpm: number }>;

@@ -19,7 +19,7 @@ export function PlanForm({
   const value = (field: "name" | "rpm" | "monthlyQuota") => state.values?.[field] ?? String(plan[field]);
   return (
     <Card>
-      <form action={action} aria-label={`Plan ${plan.slug}`}>
+      <form action={action} noValidate aria-label={`Plan ${plan.slug}`}>
         <CardHeader>
           <CardTitle>
             {plan.name} <span className="font-mono text-xs font-normal text-fg-muted">{plan.slug}</span>

@@ -24,7 +24,12 @@ export function UserPlanForm({
     <form action={action} className="flex flex-col gap-1">
       <div className="flex items-center gap-2">
         <input type="hidden" name="userId" value={userId} />
-        <Select name="plan" defaultValue={planSlug} aria-label={`Plan for ${email}`} className="w-36">
+        <Select
+          name="plan"
+          defaultValue={planSlug}
+          aria-label={`Plan for ${email}`}
+          className="w-36 shrink-0"
+        >
           {plans.map((plan) => (
             <option key={plan.slug} value={plan.slug}>
               {plan.name}
