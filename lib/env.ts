@@ -53,7 +53,7 @@ export type Env = z.infer<typeof schema> & { dataDir: string };
 export class ConfigError extends Error {}
 
 /** Parses configuration from an environment; throws ConfigError on the first bad value. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
   );
