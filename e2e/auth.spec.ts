@@ -121,3 +121,15 @@ test("the header fits a 390px phone", async ({ page }) => {
   }
   await page.screenshot({ path: "e2e/screenshots/header-phone.png" });
 });
+
+test("the pages follow the system's dark mode", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.goto("/sign-in");
+  const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(background).toBe("rgb(11, 11, 14)");
+  await page.screenshot({ path: "e2e/screenshots/sign-in-dark.png", fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
+    "rgb(247, 247, 248)",
+  );
+});
