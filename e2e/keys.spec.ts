@@ -81,7 +81,7 @@ test("create a key, see it once, copy it, toggle, roll and delete it", async ({ 
   await page.reload();
   await expect(status).not.toBeChecked();
   await expect(row).toContainText("Inactive");
-  await expect.poll(() => callGateway(key), { timeout: 5_000 }).toBe(403);
+  await expect.poll(() => callGateway(key), { timeout: 2_000 }).toBe(403);
 
   // Re-enable.
   await status.click();
@@ -119,7 +119,7 @@ test("create a key, see it once, copy it, toggle, roll and delete it", async ({ 
   await confirm.getByRole("button", { name: "Delete key" }).click();
   await expect(row).toHaveCount(0);
   await expect(newRow).toBeVisible();
-  await expect.poll(() => callGateway(key), { timeout: 5_000 }).toBe(401);
+  await expect.poll(() => callGateway(key), { timeout: 2_000 }).toBe(401);
 
   // Delete the new one too, cancelling once first: the page is back to its empty state.
   await newRow.getByRole("button", { name: "Delete key Production" }).click();
