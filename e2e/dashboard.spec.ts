@@ -1,0 +1,234 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
+
+// The usage dashboard end to end (SPEC §6): empty state, overview with seeded traffic,
+// drill-down from the graph to the call log, filters in the URL, keyset pages, row detail,
+// CSV export, bad filters, and a real gateway call showing up in the log.
+
+const SHOTS = "test-results/screenshots";
+const password = "correct horse battery";
+
+/** Runs the operator CLI against the database of the server Playwright started. */
+function cli<T>(...args: string[]): T {
+  const out = execFileSync("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return JSON.parse(out) as T;
+}
+
+/** The status codes shown in the call log table, in order. */
+async function statuses(page: Page): Promise<number[]> {
+  const rows = page.getByTestId("call-row");
+  const texts = await rows.locator("td:nth-child(4)").allInnerTexts();
+  return texts.map((text) => Number(text.trim()));
+}
+
+async function firstRowHref(page: Page): Promise<string | null> {
+  return page.getByTestId("call-row").first().getByRole("link").getAttribute("href");
+}
+
+test.describe.serial("usage dashboard", () => {
+  const email = uniqueEmail("dashboard");
+  let seededCalls = 0;
+
+  test("a new user sees how to start, then their seeded traffic", async ({ page }) => {
+    await signUp(page, email, password);
+    await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+    await expect(page.getByTestId("quota-usage")).toHaveText("0 / 1,000 calls");
+    await expect(page.getByRole("link", { name: "Create an API key" }).first()).toHaveAttribute(
+      "href",
+      "/keys",
+    );
+    await expect(page.getByTestId("curl-line")).toContainText(`${gatewayUrl}/v2/price?symbol=BTC`);
+    await page.screenshot({ path: `${SHOTS}/overview-empty.png`, fullPage: true });
+
+    cli("users", "set-plan", "--email", email, "--plan", "basic");
+    const seeded = cli<{ calls: number; keys: { id: string; name: string }[] }>(
+      "demo",
+      "seed",
+      "--email",
+      email,
+    );
+    expect(seeded.calls).toBeGreaterThan(1_000);
+    seededCalls = seeded.calls;
+    const usage = cli<{ used: number; limit: number }>("usage", "--email", email);
+
+    await page.reload();
+    await expect(page.getByTestId("quota-usage")).toHaveText(
+      `${usage.used.toLocaleString("en-US")} / 20,000 calls`,
+    );
+    await expect(page.getByRole("progressbar", { name: "Monthly quota used" })).toBeVisible();
+    await expect(page.getByText(/Resets Dec 1, 00:00 UTC|Resets \w{3} 1, 00:00 UTC/)).toBeVisible();
+    await expect(page.getByText("60 requests/min · 20,000 calls/month")).toBeVisible();
+    await expect(
+      page.getByTestId("daily-calls-chart").locator(".recharts-bar-rectangle").first(),
+    ).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Most failing endpoints" })).toBeVisible();
+    await expect(page.getByText("Unused 30 days")).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect(page.getByTestId("quota-usage")).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/overview-390.png`, fullPage: true });
+  });
+
+  test("clicking a day in the graph opens the call log for that UTC day", async ({ page }) => {
+    await signIn(page, email, password);
+    const chart = page.getByTestId("daily-calls-chart");
+    // Today's bar (the last one) always has calls after seeding.
+    const bar = chart.locator(".recharts-bar-rectangle").last();
+    await bar.hover();
+    await expect(chart.getByText(/successful/)).toBeVisible();
+    await bar.click();
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(page).toHaveURL(`/logs?from=${today}&to=${today}`);
+    await expect(page.getByRole("heading", { name: "API call statistics" })).toBeVisible();
+    await expect(page.getByTestId("call-row").first()).toBeVisible();
+    const times = await page
+      .getByTestId("call-row")
+      .locator("time")
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("datetime") ?? ""));
+    expect(times.every((time) => time.startsWith(today))).toBe(true);
+  });
+
+  test("filters change the rows and the URL; pages are stable; a row opens its detail", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    await signIn(page, email, password);
+    await page.goto("/logs");
+    await expect(page.getByTestId("call-row")).toHaveCount(50);
+    await page.screenshot({ path: `${SHOTS}/logs.png`, fullPage: true });
+
+    // Keyset pagination: Older, then Newer comes back to the same rows.
+    const newest = await firstRowHref(page);
+    await page.getByRole("link", { name: "Older" }).click();
+    await expect(page).toHaveURL(/cursor=o\./);
+    await expect(page.getByTestId("call-row")).toHaveCount(50);
+    expect(await firstRowHref(page)).not.toBe(newest);
+    await page.getByRole("link", { name: "Newer" }).click();
+    await expect(page).toHaveURL(/cursor=n\./);
+    await expect.poll(() => firstRowHref(page)).toBe(newest);
+
+    // Status class filter.
+    await page.goto("/logs");
+    await page.getByLabel("Status").fill("5xx");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/[?&]status=5xx/);
+    await expect(page.getByTestId("call-row").first()).toBeVisible();
+    expect((await statuses(page)).every((status) => status >= 500 && status < 600)).toBe(true);
+
+    // Endpoint on top of it.
+    await page.getByLabel("Endpoint").fill("/v1/chat/completions");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/endpoint=%2Fv1%2Fchat%2Fcompletions/);
+    await expect(page.getByTestId("call-row").first()).toBeVisible();
+    const paths = await page.getByTestId("call-row").getByRole("link").allInnerTexts();
+    expect(new Set(paths)).toEqual(new Set(["/v1/chat/completions"]));
+    expect((await statuses(page)).every((status) => status >= 500)).toBe(true);
+
+    // The detail of a failed call explains it.
+    await page.getByTestId("call-row").first().getByRole("link").click();
+    await expect(page).toHaveURL(/\/logs\/\d+\?/);
+    await expect(page.getByRole("heading", { name: "Call detail" })).toBeVisible();
+    for (const label of ["Request ID", "Upstream latency", "Response size", "User agent", "IP address"]) {
+      await expect(page.getByText(label, { exact: true })).toBeVisible();
+    }
+    await expect(page.getByTestId("call-explanation")).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/call-detail.png`, fullPage: true });
+    const detailUrl = page.url();
+    await page.getByRole("link", { name: "Back to the call log" }).click();
+    await expect(page).toHaveURL(/status=5xx&endpoint=/);
+
+    // Someone else asking for this call by id gets a 404, not the call.
+    const other = await browser.newContext({ baseURL });
+    const stranger = await other.newPage();
+    await signUp(stranger, uniqueEmail("stranger"), password);
+    const response = await stranger.goto(detailUrl);
+    expect(response?.status()).toBe(404);
+    await expect(stranger.getByText("Request ID")).toHaveCount(0);
+    await other.close();
+  });
+
+  test("CSV export downloads the filtered view", async ({ page, browser, baseURL }) => {
+    await signIn(page, email, password);
+    const expected = cli<unknown[]>("logs", "--email", email, "--status", "5xx", "--limit", "1000");
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(1_000);
+    await page.goto("/logs?status=5xx");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export CSV" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^tollgate-calls-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await fs.readFile(await download.path(), "utf8");
+    const lines = text.split("\r\n").filter(Boolean);
+    expect(lines[0]).toBe(
+      "timestamp,request_id,method,endpoint,status,result,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent",
+    );
+    expect(lines).toHaveLength(expected.length + 1);
+    expect(lines.slice(1).every((line) => /,5\d\d,failure,/.test(line))).toBe(true);
+
+    // The whole unfiltered history, too.
+    const all = await page.request.get("/api/calls/export");
+    expect(all.headers()["content-disposition"]).toMatch(/^attachment; filename=/);
+    expect((await all.text()).split("\r\n").filter(Boolean)).toHaveLength(seededCalls + 1);
+    // Signed out: no data.
+    const anonymous = await browser.newContext({ baseURL });
+    expect((await anonymous.request.get("/api/calls/export")).status()).toBe(401);
+    await anonymous.close();
+  });
+
+  test("bad filters get a clear message, never an error page", async ({ page }) => {
+    await signIn(page, email, password);
+    const cases: [string, string][] = [
+      ["status=abc", "Status must be 2xx, 4xx, 5xx or a code such as 404"],
+      ["from=2026-11-20&to=2026-11-01", "“From” must be before “To”"],
+      [`endpoint=/${"a".repeat(10_000)}`, "Endpoint is too long (at most 512 characters)"],
+      ["ip=not-an-ip", "IP address must look like 203.0.113.7 or 2001:db8::1"],
+    ];
+    for (const [query, message] of cases) {
+      const response = await page.goto(`/logs?${query}`);
+      expect(response?.status()).toBe(200);
+      await expect(page.getByRole("alert").filter({ hasText: "These filters cannot be used" })).toContainText(
+        message,
+      );
+      await expect(page.getByTestId("call-row")).toHaveCount(0);
+    }
+    expect((await page.request.get("/api/calls/export?status=abc")).status()).toBe(400);
+  });
+
+  test("a call through the gateway appears in the log", async ({ page }) => {
+    await signIn(page, email, password);
+    const created = cli<{ key: string; name: string }>(
+      "keys",
+      "create",
+      "--email",
+      email,
+      "--name",
+      "e2e gateway",
+    );
+    const response = await fetch(`${gatewayUrl}/v2/price?symbol=ETH`, {
+      headers: { authorization: `Bearer ${created.key}`, "user-agent": "tollgate-e2e" },
+    });
+    await response.body?.cancel();
+    const requestId = response.headers.get("x-request-id");
+    expect(requestId).toBeTruthy();
+
+    await page.goto("/logs");
+    await page.getByLabel("Auto-refresh (5 s)").check();
+    const row = page.getByTestId("call-row").first();
+    await expect(row).toContainText("e2e gateway", { timeout: 15_000 });
+    await expect(row).toContainText("/v2/price");
+    await row.getByRole("link").click();
+    await expect(page.getByText(requestId ?? "missing")).toBeVisible();
+    await expect(page.getByText("tollgate-e2e")).toBeVisible();
+  });
+});
