@@ -24,6 +24,8 @@ type SeedResult = {
   password: string | null;
   userId: string;
   createdUser: boolean;
+  /** True when the demo account was the database's first, which SPEC §3 makes an admin. */
+  isAdmin: boolean;
   keys: { id: string; name: string }[];
   calls: number;
   days: number;
@@ -123,6 +125,7 @@ const seed: Command = {
     return [
       `Demo account ${result.createdUser ? "created" : "ready"}: ${result.email}`,
       `Password: ${result.password ?? "(unchanged)"}`,
+      ...(result.isAdmin ? ["Note: this is the first account in the database, so it is an admin."] : []),
       `Keys: ${result.keys.map((k) => k.name).join(", ")}`,
       `Calls: ${result.calls.toLocaleString("en-US")} over ${result.days} days`,
       "Sign in to the dashboard to see them.",
