@@ -116,6 +116,7 @@ const seed: Command = {
       password: shownPassword,
       userId: user.id,
       createdUser: created,
+      isAdmin: user.isAdmin,
       keys,
       calls,
       days,
