@@ -54,12 +54,35 @@ function parseFlag<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
 }
 
 function date(value: Date | null): string {
-  return value ? value.toISOString() : "never";
+  return value ? value.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never";
 }
 
-function describe(key: KeySummary): string {
-  const expires = key.expiresAt ? `  expires ${date(key.expiresAt)}` : "";
-  return `${key.id}  ${key.prefix}…${key.last4}  ${key.status.padEnd(8)}  ${key.name}  (created ${date(key.createdAt)}, last used ${date(key.lastUsedAt)}${expires})`;
+const COLUMNS = ["ID", "KEY", "STATUS", "NAME", "CREATED", "LAST USED", "EXPIRES"] as const;
+
+function cells(key: KeySummary): string[] {
+  return [
+    key.id,
+    `${key.prefix}…${key.last4}`,
+    key.status,
+    key.name,
+    date(key.createdAt),
+    date(key.lastUsedAt),
+    key.expiresAt ? date(key.expiresAt) : "-",
+  ];
+}
+
+/** Keys as an aligned text table, one per line under a header. */
+function table(keys: KeySummary[]): string {
+  const rows = [[...COLUMNS], ...keys.map(cells)];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 function toggle(status: KeyStatus): Command {
@@ -69,7 +92,8 @@ function toggle(status: KeyStatus): Command {
       const { owner, id } = await ownerOfKey(database, flags);
       return asOperator(() => setKeyStatus(owner, id, status));
     },
-    print: (key: KeySummary) => `${status === "active" ? "Enabled" : "Disabled"} ${describe(key)}`,
+    print: (key: KeySummary) =>
+      `${status === "active" ? "Enabled" : "Disabled"} API key "${key.name}" (${key.prefix}…${key.last4}, ${key.id}).`,
   };
 }
 
@@ -97,7 +121,7 @@ export const keyCommands: Record<string, Command> = {
     run: async (flags, database) => {
       return listKeys(await userByEmail(database, required(flags, "email")));
     },
-    print: (keys: KeySummary[]) => (keys.length === 0 ? "No API keys." : keys.map(describe).join("\n")),
+    print: (keys: KeySummary[]) => (keys.length === 0 ? "No API keys." : table(keys)),
   },
 
   "keys disable": toggle("inactive"),

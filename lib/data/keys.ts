@@ -92,7 +92,9 @@ export async function createKey(actor: SessionUser, input: CreateKeyInput): Prom
      RETURNING ${SUMMARY_COLUMNS}`,
     [actor.id, name, hash, prefix, last4, interval],
   );
-  return { ...single(rows), key };
+  const { id, ...rest } = single(rows);
+  // id and key first: the order `keys create --json` prints (SPEC §2).
+  return { id, key, ...rest };
 }
 
 /** Enables or disables one of the actor's keys; the gateway refuses a disabled key within a second. */
@@ -138,7 +140,8 @@ export async function rollKey(
   const oldRow = rows.find((row) => row.role === "old");
   const newRow = rows.find((row) => row.role === "new");
   if (!oldRow || !newRow) throw new KeyNotFoundError();
-  return { oldKey: withoutRole(oldRow), newKey: { ...withoutRole(newRow), key } };
+  const { id: newId, ...newRest } = withoutRole(newRow);
+  return { oldKey: withoutRole(oldRow), newKey: { id: newId, key, ...newRest } };
 }
 
 /** Soft-deletes one of the actor's keys: it stops working at once, its recorded calls stay. */
