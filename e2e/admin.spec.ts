@@ -17,6 +17,8 @@ async function tollgate(...args: string[]): Promise<unknown> {
 }
 
 test("an admin changes a user's plan and edits a plan's rate limit", async ({ page }) => {
+  // Four CLI runs (each a Node start plus a database connection) come before the browser work.
+  test.setTimeout(120_000);
   const adminEmail = uniqueEmail("admin");
   await tollgate("users", "create", "--email", adminEmail, "--password", PASSWORD, "--admin");
   const memberEmail = uniqueEmail("member");

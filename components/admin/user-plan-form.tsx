@@ -24,18 +24,16 @@ export function UserPlanForm({
     <form action={action} className="flex flex-col gap-1">
       <div className="flex items-center gap-2">
         <input type="hidden" name="userId" value={userId} />
-        <Select
-          name="plan"
-          defaultValue={planSlug}
-          aria-label={`Plan for ${email}`}
-          className="w-36 shrink-0"
-        >
-          {plans.map((plan) => (
-            <option key={plan.slug} value={plan.slug}>
-              {plan.name}
-            </option>
-          ))}
-        </Select>
+        {/* A fixed-width box: the select neither squeezes nor covers the Save button in a narrow cell. */}
+        <div className="w-36 shrink-0">
+          <Select name="plan" defaultValue={planSlug} aria-label={`Plan for ${email}`}>
+            {plans.map((plan) => (
+              <option key={plan.slug} value={plan.slug}>
+                {plan.name}
+              </option>
+            ))}
+          </Select>
+        </div>
         <Button
           type="submit"
           variant="secondary"
