@@ -7,7 +7,7 @@ function request(headers: Record<string, string>, remoteAddress = "::ffff:10.0.0
 }
 
 describe("findKey", () => {
-  it("reads Bearer first, then x-api-key", () => {
+  it("reads x-api-key first, then a Bearer token", () => {
     expect(findKey({ authorization: "Bearer tg_abc" })).toEqual({ key: "tg_abc", header: "authorization" });
     expect(findKey({ authorization: "bearer   tg_abc " })).toEqual({
       key: "tg_abc",
@@ -15,6 +15,10 @@ describe("findKey", () => {
     });
     expect(findKey({ "x-api-key": "tg_x" })).toEqual({ key: "tg_x", header: "x-api-key" });
     expect(findKey({ authorization: "Basic abc", "x-api-key": "tg_x" })).toEqual({
+      key: "tg_x",
+      header: "x-api-key",
+    });
+    expect(findKey({ authorization: "Bearer upstream-token", "x-api-key": "tg_x" })).toEqual({
       key: "tg_x",
       header: "x-api-key",
     });

@@ -33,15 +33,19 @@ const RESPONSE_DROP = new Set([
 /** Where the key came from, so only that header is stripped (SPEC §5). */
 export type KeySource = { key: string; header: "authorization" | "x-api-key" };
 
-/** The API key of a request: `Authorization: Bearer <key>` first, else `x-api-key`. */
+/**
+ * The API key of a request: `x-api-key` first, else `Authorization: Bearer <key>`.
+ * x-api-key wins so that a client can send the gateway key there and keep Authorization
+ * for the upstream's own scheme, which is then forwarded untouched.
+ */
 export function findKey(headers: IncomingHttpHeaders): KeySource | undefined {
+  const apiKey = headers["x-api-key"];
+  if (typeof apiKey === "string" && apiKey.trim()) return { key: apiKey.trim(), header: "x-api-key" };
   const authorization = headers.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match?.[1]) return { key: match[1], header: "authorization" };
   }
-  const apiKey = headers["x-api-key"];
-  if (typeof apiKey === "string" && apiKey.trim()) return { key: apiKey.trim(), header: "x-api-key" };
   return undefined;
 }
 

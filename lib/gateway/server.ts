@@ -272,6 +272,8 @@ export async function startGateway(
     // Errors on either side of a call are expected traffic (aborts, resets), never fatal.
     req.on("error", () => undefined);
     res.on("error", () => undefined);
+    // Always our own id, never the client's X-Request-Id: calls.request_id is UNIQUE, so a
+    // chosen (reused) id would make the recorder skip a call as already written.
     const requestId = randomUUID();
     handle(req, res, services, requestId).catch((error: unknown) => {
       log(`gateway: ${(error as Error).message}`);
