@@ -1,7 +1,7 @@
 import next from "eslint-config-next/core-web-vitals";
 import tseslint from "typescript-eslint";
 
-export default [
+const config = [
   {
     ignores: [
       ".next*/**",
@@ -25,3 +25,5 @@ export default [
     },
   },
 ];
+
+export default config;
