@@ -3,7 +3,12 @@ import { cn } from "./cn.ts";
 
 /** A bordered surface that groups related content. */
 export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("rounded-lg border border-border bg-surface shadow-xs", className)} {...props} />;
+  return (
+    <div
+      className={cn("min-w-0 rounded-lg border border-border bg-surface shadow-xs", className)}
+      {...props}
+    />
+  );
 }
 
 export function CardHeader({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
