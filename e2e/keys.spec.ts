@@ -78,6 +78,7 @@ test("create a key, see it once, copy it, toggle, roll and delete it", async ({ 
   await expect(status).toBeChecked();
   await status.click();
   await expect(status).not.toBeChecked();
+  await expect(status).toHaveAttribute("aria-busy", "false");
   await page.reload();
   await expect(status).not.toBeChecked();
   await expect(row).toContainText("Inactive");
@@ -86,6 +87,7 @@ test("create a key, see it once, copy it, toggle, roll and delete it", async ({ 
   // Re-enable.
   await status.click();
   await expect(status).toBeChecked();
+  await expect(status).toHaveAttribute("aria-busy", "false");
   await page.reload();
   await expect(status).toBeChecked();
   await expect.poll(async () => ACCEPTED.includes(await callGateway(key)), { timeout: 5_000 }).toBe(true);
@@ -148,10 +150,11 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   // Focus moves to the new key, selected, ready to copy.
   await expect(create.getByLabel(/Your new key/)).toBeFocused();
   await expect(create.getByLabel(/Your new key/)).toHaveValue(KEY_FORMAT);
+  const key = await create.getByLabel(/Your new key/).inputValue();
   await page.keyboard.press("Escape");
   await expect(create).toBeHidden();
 
-  const row = page.getByRole("row").filter({ hasText: "Phone" });
+  const row = rowOf(page, key);
   await expect(row).toBeVisible();
   await expect(row.getByRole("cell").nth(4)).not.toHaveText("Never");
   // The table scrolls inside its card; the page itself never scrolls sideways.
@@ -164,9 +167,36 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect(row).toBeVisible();
 
+  // Roll by keyboard, letting the old key stop immediately: the table marks it expired
+  // and the gateway refuses it with key_expired.
+  await row.getByRole("button", { name: "Roll key Phone" }).focus();
+  await page.keyboard.press("Enter");
+  const roll = page.getByRole("dialog", { name: "Roll key “Phone”" });
+  await expect(roll.getByLabel("In 24 hours")).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  await expect(roll.getByLabel("Immediately")).toBeChecked();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  await expect(roll.getByRole("button", { name: "Roll key" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const rolledReveal = roll.getByLabel(/Your new key/);
+  await expect(rolledReveal).toBeFocused();
+  const newKey = await rolledReveal.inputValue();
+  await page.keyboard.press("Escape");
+  await expect(roll).toBeHidden();
+  await expect(row.getByRole("cell").nth(4)).toHaveText("Expired");
+  await expect(rowOf(page, newKey).getByRole("cell").nth(4)).toHaveText("Never");
+  const refused = await fetch(`${gatewayUrl}/v2/price?symbol=BTC`, { headers: { "x-api-key": key } });
+  expect(refused.status).toBe(401);
+  expect(await refused.json()).toMatchObject({ error: { code: "key_expired" } });
+
   // The switch answers to the keyboard like a button.
-  const status = row.getByRole("switch", { name: "Key Phone active" });
+  const status = rowOf(page, newKey).getByRole("switch", { name: "Key Phone active" });
   await status.focus();
   await page.keyboard.press("Space");
+  await expect(status).not.toBeChecked();
+  await expect(status).toHaveAttribute("aria-busy", "false");
+  await page.reload();
   await expect(status).not.toBeChecked();
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useOptimistic, useState } from "react";
+import { useOptimistic, useState, useTransition } from "react";
 import { setKeyStatusAction } from "@/app/(dashboard)/keys/actions.ts";
 import { cn } from "@/components/ui/cn.ts";
 import type { KeyStatus } from "@/lib/keys/schema.ts";
@@ -11,10 +11,13 @@ import type { KeyStatus } from "@/lib/keys/schema.ts";
  */
 export function StatusToggle({ id, name, status }: { id: string; name: string; status: KeyStatus }) {
   const [optimistic, setOptimistic] = useOptimistic(status);
+  const [saving, startTransition] = useTransition();
   const [error, setError] = useState<string>();
   const active = optimistic === "active";
 
   function toggle() {
+    // Not `disabled` while saving: that would drop keyboard focus from the switch.
+    if (saving) return;
     const next: KeyStatus = active ? "inactive" : "active";
     setError(undefined);
     startTransition(async () => {
@@ -35,9 +38,11 @@ export function StatusToggle({ id, name, status }: { id: string; name: string; s
           role="switch"
           aria-checked={active}
           aria-label={`Key ${name} active`}
+          // Busy until the server has saved the change, so nobody mistakes the flip for done.
+          aria-busy={saving}
           onClick={toggle}
           className={cn(
-            "relative inline-flex h-5 w-9 shrink-0 items-center rounded-full border border-transparent transition-colors",
+            "relative inline-flex h-5 w-9 shrink-0 items-center rounded-full border border-transparent transition-colors aria-busy:cursor-wait aria-busy:opacity-70",
             active ? "bg-success" : "bg-fg-muted/40",
           )}
         >
