@@ -203,6 +203,7 @@ async function fixedRate(targets: Target[], rate: number, seconds: number): Prom
 }
 
 async function main() {
+  const loadBefore = os.loadavg()[0]!;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
   const postgres = await startEmbeddedPostgres(dir);
   const children: ChildProcess[] = [];
@@ -349,10 +350,13 @@ async function main() {
     console.log(`\n${table}\n`);
 
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    const loadAfter = os.loadavg()[0]!;
     const report = `# Gateway benchmark
 
 Measured by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC —
 ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.type()} ${os.release()}.
+Machine load average (1 min) before / after the run: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}
+(anything well above 0 means other work shared the CPUs and the numbers are pessimistic).
 
 Everything runs on the same machine: embedded PostgreSQL, the sample upstream (\`GET ${PATH}\`),
 the bare pass-through, the gateway (\`scripts/gateway.ts\`, its own process) and the load tool.
