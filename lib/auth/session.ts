@@ -1,4 +1,5 @@
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { findSessionUser } from "../data/users.ts";
 import { auth } from "./config.ts";
 
@@ -7,13 +8,14 @@ export type SessionUser = { id: string; email: string; name: string | null; isAd
 
 /**
  * The signed-in user, loaded fresh from the database (so a deleted account or a changed
- * admin flag counts immediately), or null when signed out.
+ * admin flag counts immediately), or null when signed out. Cached per request, so the
+ * layout and the page asking both cost one lookup.
  */
-export async function currentUser(): Promise<SessionUser | null> {
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
   return id ? findSessionUser(id) : null;
-}
+});
 
 /** The signed-in user, or a redirect to /sign-in. */
 export async function requireUser(): Promise<SessionUser> {
