@@ -33,7 +33,10 @@ async function main() {
 
     if (!dev && !existsSync(path.join(config.NEXT_DIST_DIR, "BUILD_ID"))) {
       console.log("No build found: running `next build` once (about a minute)…");
-      const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
+      const build = spawnSync(process.execPath, [nextBin, "build"], {
+        stdio: "inherit",
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      });
       if (build.status !== 0) throw new Error("next build failed");
     }
 
