@@ -244,3 +244,19 @@ describe("robustness", () => {
     expect(again.status).toBe(200);
   });
 });
+
+describe("parser errors", () => {
+  it("answers an oversized header block with 431 in the JSON error shape", async () => {
+    const { port } = new URL(t.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), "127.0.0.1");
+      let text = "";
+      socket.on("data", (d) => (text += d.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+      socket.write(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 431/);
+    expect(answer).toContain('"code":"bad_request"');
+  });
+});

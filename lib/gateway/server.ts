@@ -190,7 +190,13 @@ async function handle(
   if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
 }
 
-/** Answers bytes Node cannot parse as HTTP with SPEC §5's JSON error, then hangs up. */
+// Node's parser errors that deserve a more precise status than 400.
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/** Answers bytes Node cannot parse as HTTP with SPEC §5's JSON error shape, then hangs up. */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || error.code === "ECONNRESET") {
     socket.destroy();
@@ -198,8 +204,9 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   }
   const requestId = randomUUID();
   const body = errorBody("bad_request", requestId);
+  const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? "400 Bad Request";
   socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 

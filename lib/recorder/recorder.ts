@@ -20,6 +20,11 @@ export type RecorderOptions = {
   memoryLimit?: number;
   /** Wait after a failed write before trying again (ms). */
   retryMs?: number;
+  /**
+   * A write that takes longer counts as failed, so an unresponsive database cannot hold
+   * up shutdown. Safe: if it commits after all, the retry skips the stored records.
+   */
+  writeTimeoutMs?: number;
   hooks?: RecorderHooks;
   onError?: (message: string) => void;
 };
@@ -61,6 +66,7 @@ export class Recorder {
       batchSize: options.batchSize ?? 1000,
       memoryLimit: options.memoryLimit ?? 100_000,
       retryMs: options.retryMs ?? 1000,
+      writeTimeoutMs: options.writeTimeoutMs ?? 15_000,
     };
   }
 
@@ -122,7 +128,13 @@ export class Recorder {
   private async write(batch: CallRecord[], own: boolean): Promise<boolean> {
     if (own) this.options.hooks?.writing?.(batch);
     try {
-      await writeCalls(this.pool, batch);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        writeCalls(this.pool, batch),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("write timed out")), this.settings.writeTimeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
       this.written += batch.length;
       if (own) this.options.hooks?.written?.(batch, true);
       return true;
