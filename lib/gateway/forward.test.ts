@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
@@ -258,5 +259,35 @@ describe("parser errors", () => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 431/);
     expect(answer).toContain('"code":"bad_request"');
+  });
+});
+
+describe("HTTP details", () => {
+  it("answers HEAD without a body and forwards Expect: 100-continue uploads", async () => {
+    const head = await fetch(`${t.url}/v2/tokens`, { method: "HEAD", headers: { "x-api-key": key } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+
+    const { port } = new URL(t.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/echo",
+          method: "POST",
+          headers: { "x-api-key": key, expect: "100-continue", "content-length": 2_000_000 },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("continue", () => req.end(Buffer.alloc(2_000_000)));
+      req.on("error", reject);
+    });
+    expect(answer.status).toBe(200);
+    expect((JSON.parse(answer.body) as Echo).bodyBytes).toBe(2_000_000);
   });
 });

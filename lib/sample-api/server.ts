@@ -58,6 +58,8 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Require
   const method = req.method ?? "GET";
   const path = url.pathname;
   const symbol = url.searchParams.get("symbol");
+  // HEAD is a GET without the body; Node leaves the body out by itself.
+  const get = method === "GET" || method === "HEAD";
 
   if (path === "/echo") {
     const bodyBytes = await countBytes(req);
@@ -82,12 +84,10 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Require
     await new Promise((resolve) => setTimeout(resolve, ms));
     return json(res, 200, { delayed_ms: ms });
   }
-  if (method === "GET" && path === "/v2/tokens") return json(res, 200, tokenList());
-  if (method === "GET" && path === "/v2/price") return symbolEndpoint(res, symbol, (t) => price(t));
-  if (method === "GET" && path === "/v2/trader-grades")
-    return symbolEndpoint(res, symbol, (t) => grade(t, "trader"));
-  if (method === "GET" && path === "/v2/investor-grades")
-    return symbolEndpoint(res, symbol, (t) => grade(t, "investor"));
+  if (get && path === "/v2/tokens") return json(res, 200, tokenList());
+  if (get && path === "/v2/price") return symbolEndpoint(res, symbol, (t) => price(t));
+  if (get && path === "/v2/trader-grades") return symbolEndpoint(res, symbol, (t) => grade(t, "trader"));
+  if (get && path === "/v2/investor-grades") return symbolEndpoint(res, symbol, (t) => grade(t, "investor"));
   if (path === "/v1/chat/completions") {
     if (method !== "POST") return fail(res, 405, "Use POST");
     const body = await readText(req, MAX_CHAT_BODY);
