@@ -1,15 +1,16 @@
 import { randomUUID } from "node:crypto";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
 import type { Database } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import { Recorder, type CallRecord, type RecorderOptions } from "../recorder/recorder.ts";
-import { KeyCache, KeyHashes, type KeyCacheOptions, type KeyEntry } from "./auth-cache.ts";
-import { errorBody, sendError, type GatewayErrorCode } from "./errors.ts";
-import { forward, Upstream, type ForwardOutcome } from "./forward.ts";
-import { clientIp, findKey } from "./headers.ts";
-import { monthOf, resetOf, secondsToReset } from "./month.ts";
+import { KeyCache, type KeyCacheOptions } from "./auth-cache.ts";
+import { errorBody, sendError } from "./errors.ts";
+import { Upstream } from "./forward.ts";
+import { handleCall, type Services } from "./handle-call.ts";
+import { KeyHashes } from "./key-hashes.ts";
+import { monthOf } from "./month.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
 
@@ -42,153 +43,6 @@ export type Gateway = {
   refresh: () => Promise<void>;
   stats: () => { inFlight: number; pendingRecords: number; committedRecords: number };
 };
-
-const MAX_USER_AGENT = 512;
-const MAX_PATH = 2048;
-
-type Services = {
-  config: GatewayConfig;
-  keys: KeyCache;
-  limits: RateLimits;
-  quota: QuotaCounters;
-  recorder: Recorder;
-  upstream: Upstream;
-  hashes: KeyHashes;
-  closing: () => boolean;
-};
-
-function recordPath(url: string): string {
-  const at = url.indexOf("?");
-  return (at === -1 ? url : url.slice(0, at)).slice(0, MAX_PATH);
-}
-
-/** What the call record needs from the request, read while the socket is still there. */
-type CallInfo = {
-  requestId: string;
-  entry: KeyEntry;
-  arrivedAt: number;
-  started: number;
-  method: string;
-  path: string;
-  ip: string;
-  userAgent: string | null;
-};
-
-/** Records the call when its response is over, however it ended. */
-function recordOnClose(
-  res: ServerResponse,
-  recorder: Recorder,
-  call: CallInfo,
-  outcome: ForwardOutcome,
-): void {
-  res.once("close", () => {
-    const answered = res.writableFinished;
-    recorder.record({
-      requestId: call.requestId,
-      userId: call.entry.userId,
-      keyId: call.entry.keyId,
-      method: call.method,
-      path: call.path,
-      // 499: the client closed the connection before any answer was sent.
-      status: answered || res.headersSent ? res.statusCode : 499,
-      latencyMs: Math.round(performance.now() - call.started),
-      upstreamLatencyMs: outcome.upstreamLatencyMs,
-      requestBytes: outcome.requestBytes,
-      responseBytes: outcome.responseBytes,
-      ip: call.ip,
-      userAgent: call.userAgent,
-      errorCode: outcome.errorCode ?? (answered ? null : "client_closed_request"),
-      billable: outcome.billable,
-      createdAt: new Date(call.arrivedAt).toISOString(),
-    });
-  });
-}
-
-function setQuotaHeaders(headers: Record<string, string>, limit: number, used: number, now: number): void {
-  headers["x-quota-limit"] = String(limit);
-  headers["x-quota-remaining"] = String(Math.max(0, limit - used));
-  headers["x-quota-reset"] = resetOf(now);
-}
-
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  services: Services,
-  requestId: string,
-): Promise<void> {
-  const started = performance.now();
-  const arrivedAt = Date.now();
-  // Collected here and written once with the response: cheaper than setHeader per header.
-  const headers: Record<string, string> = { "x-request-id": requestId };
-  if (services.closing()) headers.connection = "close";
-
-  const source = findKey(req.headers);
-  if (!source) return sendError(res, "missing_api_key", requestId, headers);
-  // The checksum turns away typos and random guesses without touching the database.
-  const hash = services.hashes.of(source.key);
-  if (hash === undefined) return sendError(res, "invalid_api_key", requestId, headers);
-  const found = await services.keys.lookup(hash);
-  if (found.kind === "unavailable") {
-    return sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
-  }
-  if (found.kind === "unknown") return sendError(res, "invalid_api_key", requestId, headers);
-
-  const entry = found.entry;
-  const outcome: ForwardOutcome = {
-    errorCode: null,
-    upstreamLatencyMs: null,
-    requestBytes: 0,
-    responseBytes: 0,
-    billable: false,
-  };
-  recordOnClose(
-    res,
-    services.recorder,
-    {
-      requestId,
-      entry,
-      arrivedAt,
-      started,
-      method: (req.method ?? "GET").slice(0, 16),
-      path: recordPath(req.url ?? "/"),
-      ip: clientIp(req, services.config.TRUST_PROXY),
-      userAgent: req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null,
-    },
-    outcome,
-  );
-  const refuse = (code: GatewayErrorCode, extra?: Record<string, string>) => {
-    outcome.errorCode = code;
-    sendError(res, code, requestId, extra ? { ...headers, ...extra } : headers);
-  };
-
-  // A deleted key still belongs to an account, so its calls are recorded for that account.
-  if (entry.deleted) return refuse("invalid_api_key");
-  if (entry.expiresAt !== null && entry.expiresAt <= arrivedAt) return refuse("key_expired");
-  if (entry.status !== "active") return refuse("key_disabled");
-
-  const { plan } = entry;
-  const rate = await services.limits.take(entry.userId, plan.rpm);
-  headers["ratelimit-policy"] = `"${plan.slug}";q=${plan.rpm};w=60`;
-  headers.ratelimit = `"${plan.slug}";r=${rate.remaining};t=${rate.resetSeconds}`;
-  if (!rate.allowed) {
-    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
-    return refuse("rate_limited", { "retry-after": String(rate.resetSeconds) });
-  }
-  const quota = services.quota.reserve(entry.userId, plan.monthlyQuota, arrivedAt);
-  setQuotaHeaders(headers, plan.monthlyQuota, quota.used, arrivedAt);
-  if (!quota.allowed) return refuse("quota_exceeded", { "retry-after": String(secondsToReset(arrivedAt)) });
-
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > services.config.GATEWAY_BODY_LIMIT) {
-    services.quota.release(entry.userId, arrivedAt);
-    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
-    return refuse("payload_too_large", { connection: "close" });
-  }
-
-  outcome.billable = true;
-  await forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome);
-  if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
-}
 
 // Node's parser errors that deserve a more precise status than 400.
 const CLIENT_ERROR_STATUS: Record<string, string> = {
@@ -260,7 +114,8 @@ export async function startGateway(
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const services: Services = {
-    config,
+    trustProxy: config.TRUST_PROXY,
+    bodyLimit: config.GATEWAY_BODY_LIMIT,
     keys,
     limits: new RateLimits(),
     quota,
@@ -282,7 +137,7 @@ export async function startGateway(
     // Always our own id, never the client's X-Request-Id: calls.request_id is UNIQUE, so a
     // chosen (reused) id would make the recorder skip a call as already written.
     const requestId = randomUUID();
-    handle(req, res, services, requestId).catch((error: unknown) => {
+    handleCall(req, res, services, requestId).catch((error: unknown) => {
       log(`gateway: ${(error as Error).message}`);
       if (!res.headersSent) sendError(res, "unavailable", requestId, { "x-request-id": requestId });
       else res.destroy();

@@ -1,0 +1,163 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Recorder } from "../recorder/recorder.ts";
+import type { KeyCache, KeyEntry } from "./auth-cache.ts";
+import { sendError, type GatewayErrorCode } from "./errors.ts";
+import { forward, type ForwardOutcome, type Upstream } from "./forward.ts";
+import { clientIp, findKey } from "./headers.ts";
+import type { KeyHashes } from "./key-hashes.ts";
+import { resetOf, secondsToReset } from "./month.ts";
+import type { QuotaCounters } from "./quota.ts";
+import type { RateLimits } from "./rate-limit.ts";
+
+/** What one call needs from the running gateway. */
+export type Services = {
+  trustProxy: boolean;
+  bodyLimit: number;
+  keys: KeyCache;
+  hashes: KeyHashes;
+  limits: RateLimits;
+  quota: QuotaCounters;
+  recorder: Recorder;
+  upstream: Upstream;
+  closing: () => boolean;
+};
+
+const MAX_USER_AGENT = 512;
+const MAX_PATH = 2048;
+
+function recordPath(url: string): string {
+  const at = url.indexOf("?");
+  return (at === -1 ? url : url.slice(0, at)).slice(0, MAX_PATH);
+}
+
+/** What the call record needs from the request, read while the socket is still there. */
+type CallInfo = {
+  requestId: string;
+  entry: KeyEntry;
+  arrivedAt: number;
+  started: number;
+  method: string;
+  path: string;
+  ip: string;
+  userAgent: string | null;
+};
+
+/** Records the call when its response is over, however it ended. */
+function recordOnClose(
+  res: ServerResponse,
+  recorder: Recorder,
+  call: CallInfo,
+  outcome: ForwardOutcome,
+): void {
+  res.once("close", () => {
+    const answered = res.writableFinished;
+    recorder.record({
+      requestId: call.requestId,
+      userId: call.entry.userId,
+      keyId: call.entry.keyId,
+      method: call.method,
+      path: call.path,
+      // 499: the client closed the connection before any answer was sent.
+      status: answered || res.headersSent ? res.statusCode : 499,
+      latencyMs: Math.round(performance.now() - call.started),
+      upstreamLatencyMs: outcome.upstreamLatencyMs,
+      requestBytes: outcome.requestBytes,
+      responseBytes: outcome.responseBytes,
+      ip: call.ip,
+      userAgent: call.userAgent,
+      errorCode: outcome.errorCode ?? (answered ? null : "client_closed_request"),
+      billable: outcome.billable,
+      createdAt: new Date(call.arrivedAt).toISOString(),
+    });
+  });
+}
+
+function setQuotaHeaders(headers: Record<string, string>, limit: number, used: number, now: number): void {
+  headers["x-quota-limit"] = String(limit);
+  headers["x-quota-remaining"] = String(Math.max(0, limit - used));
+  headers["x-quota-reset"] = resetOf(now);
+}
+
+/**
+ * One call through the gateway (SPEC §5): key check → rate limit → quota → forward,
+ * recorded when its response closes if the key belongs to an account.
+ */
+export async function handleCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  services: Services,
+  requestId: string,
+): Promise<void> {
+  const started = performance.now();
+  const arrivedAt = Date.now();
+  // Collected here and written once with the response: cheaper than setHeader per header.
+  const headers: Record<string, string> = { "x-request-id": requestId };
+  if (services.closing()) headers.connection = "close";
+
+  const source = findKey(req.headers);
+  if (!source) return sendError(res, "missing_api_key", requestId, headers);
+  // The checksum turns away typos and random guesses without touching the database.
+  const hash = services.hashes.of(source.key);
+  if (hash === undefined) return sendError(res, "invalid_api_key", requestId, headers);
+  const found = await services.keys.lookup(hash);
+  if (found.kind === "unavailable") {
+    return sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
+  }
+  if (found.kind === "unknown") return sendError(res, "invalid_api_key", requestId, headers);
+
+  const entry = found.entry;
+  const outcome: ForwardOutcome = {
+    errorCode: null,
+    upstreamLatencyMs: null,
+    requestBytes: 0,
+    responseBytes: 0,
+    billable: false,
+  };
+  recordOnClose(
+    res,
+    services.recorder,
+    {
+      requestId,
+      entry,
+      arrivedAt,
+      started,
+      method: (req.method ?? "GET").slice(0, 16),
+      path: recordPath(req.url ?? "/"),
+      ip: clientIp(req, services.trustProxy),
+      userAgent: req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null,
+    },
+    outcome,
+  );
+  const refuse = (code: GatewayErrorCode, extra?: Record<string, string>) => {
+    outcome.errorCode = code;
+    sendError(res, code, requestId, extra ? { ...headers, ...extra } : headers);
+  };
+
+  // A deleted key still belongs to an account, so its calls are recorded for that account.
+  if (entry.deleted) return refuse("invalid_api_key");
+  if (entry.expiresAt !== null && entry.expiresAt <= arrivedAt) return refuse("key_expired");
+  if (entry.status !== "active") return refuse("key_disabled");
+
+  const { plan } = entry;
+  const rate = await services.limits.take(entry.userId, plan.rpm);
+  headers["ratelimit-policy"] = `"${plan.slug}";q=${plan.rpm};w=60`;
+  headers.ratelimit = `"${plan.slug}";r=${rate.remaining};t=${rate.resetSeconds}`;
+  if (!rate.allowed) {
+    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
+    return refuse("rate_limited", { "retry-after": String(rate.resetSeconds) });
+  }
+  const quota = services.quota.reserve(entry.userId, plan.monthlyQuota, arrivedAt);
+  setQuotaHeaders(headers, plan.monthlyQuota, quota.used, arrivedAt);
+  if (!quota.allowed) return refuse("quota_exceeded", { "retry-after": String(secondsToReset(arrivedAt)) });
+
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > services.bodyLimit) {
+    services.quota.release(entry.userId, arrivedAt);
+    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
+    return refuse("payload_too_large", { connection: "close" });
+  }
+
+  outcome.billable = true;
+  await forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome);
+  if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+}
