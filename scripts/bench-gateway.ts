@@ -146,6 +146,22 @@ async function cpuMs(pid: number): Promise<number> {
  * response: autocannon notices the end of an `amount` run on a one-second tick, which
  * would round a 2.2 s run up to 3 s.
  */
+/** CPU used so far by PostgreSQL: the postmaster named in postmaster.pid and its children. */
+async function postgresCpuMs(dataDir: string): Promise<number> {
+  const text = await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => "");
+  const postmaster = Number(text.split("\n")[0]);
+  if (!postmaster) return 0;
+  let total = await cpuMs(postmaster);
+  for (const entry of await fs.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // ppid is field 4 of stat(5)
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster)
+      total += await cpuMs(Number(entry));
+  }
+  return total;
+}
+
 async function load(url: string, amount: number, key?: string) {
   const started = performance.now();
   let last = started;
@@ -275,6 +291,7 @@ async function main() {
     const full: number[] = [];
     let bareCpu = 0;
     let fullCpu = 0;
+    let postgresCpu = 0;
     let gatewayErrors = 0;
     const passthroughPid = children[1]!.pid!;
     for (let i = 0; i < rounds; i++) {
@@ -283,8 +300,12 @@ async function main() {
       bareCpu += (await cpuMs(passthroughPid)) - cpu;
       bare.push(b.rate);
       cpu = await cpuMs(gateway.pid!);
+      const pgCpu = await postgresCpuMs(dir);
       const g = await load(gatewayUrl, amount, key.key);
       fullCpu += (await cpuMs(gateway.pid!)) - cpu;
+      // Counted until the records of this round are written, which is part of its cost.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      postgresCpu += (await postgresCpuMs(dir)) - pgCpu;
       full.push(g.rate);
       answered += count(g);
       gatewayErrors += g.non2xx + g.errors + g.timeouts;
@@ -337,6 +358,7 @@ async function main() {
       `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s | | |`,
       `| gateway, all checks + recording | ${Math.round(avg(full)).toLocaleString("en-US")} req/s | | |`,
       `| proxy CPU per call (user + system): pass-through / gateway | ${((bareCpu * 1000) / (amount * rounds)).toFixed(0)} µs / ${((fullCpu * 1000) / (amount * rounds)).toFixed(0)} µs | | |`,
+      `| PostgreSQL CPU per gateway call (writing its record and rollup) | ${((postgresCpu * 1000) / (amount * rounds)).toFixed(0)} µs | | |`,
       `| throughput ratio, median of rounds (${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
       `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
       `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
