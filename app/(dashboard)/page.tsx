@@ -36,7 +36,7 @@ export default async function OverviewPage() {
         <StatCard
           title="Plan"
           value={quota.plan.name}
-          detail={`${formatCount(quota.plan.rpm)} requests/min · ${formatCount(quota.limit)} calls/month`}
+          detail={`${formatCount(quota.plan.rpm)} ${quota.plan.rpm === 1 ? "request" : "requests"}/min · ${formatCount(quota.limit)} calls/month`}
         />
         {hasCalls ? null : <GetStarted gatewayUrl={env().GATEWAY_URL} hasKey={hasKey} />}
       </div>
