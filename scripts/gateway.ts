@@ -1,7 +1,7 @@
 // Runs only the gateway, against DATABASE_URL: for scaling out (several gateway
 // instances behind a balancer + one `npm start` for the dashboard). SIGTERM / SIGINT
 // stop accepting, finish in-flight calls and write every record before exiting (SPEC §7).
-import { openDatabase } from "../lib/db/client.ts";
+import pg from "pg";
 import { migrate } from "../lib/db/migrate.ts";
 import { ConfigError, env } from "../lib/env.ts";
 import { startGateway } from "../lib/gateway/server.ts";
@@ -15,7 +15,10 @@ async function main() {
   }
   // Safe with several instances starting together: migrations run under an advisory lock.
   await migrate(config.DATABASE_URL);
-  const database = openDatabase(config.DATABASE_URL, 20);
+  // A plain pg pool: the gateway speaks SQL only, and not loading Prisma keeps its heap small.
+  const database = { pool: new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 }) };
+  // An idle client losing its connection (database restart) must not crash the process.
+  database.pool.on("error", () => undefined);
   // Without UPSTREAM_URL, forward to the sample API that `npm start` runs.
   const upstreamUrl = config.UPSTREAM_URL ?? `http://localhost:${config.SAMPLE_API_PORT}`;
   const gateway = await startGateway({ ...config, upstreamUrl }, database);

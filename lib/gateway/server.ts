@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
-import type { Database } from "../db/client.ts";
+import type pg from "pg";
 import type { Env } from "../env.ts";
 import { Recorder, type CallRecord, type RecorderOptions } from "../recorder/recorder.ts";
 import { KeyCache, type KeyCacheOptions } from "./auth-cache.ts";
@@ -70,7 +70,8 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
  */
 export async function startGateway(
   config: GatewayConfig,
-  database: Database,
+  /** Only the pg pool is used: the hot path speaks SQL, and the gateway process need not load Prisma. */
+  database: { pool: pg.Pool },
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const log = options.log ?? ((message: string) => console.error(message));
