@@ -359,18 +359,21 @@ async function main() {
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // The median of the per-round ratios: one disturbed round does not decide the result.
     const ratios = full.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
-    const ratio = ratios[Math.floor((ratios.length - 1) / 2)]!;
+    const middle = ratios.length / 2;
+    const ratio =
+      ratios.length % 2 === 1 ? ratios[Math.floor(middle)]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
     const addedP50 = viaGateway.p50 - direct.p50;
     const addedP99 = viaGateway.p99 - direct.p99;
     const ms = (n: number) => `${n.toFixed(2)} ms`;
     const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
+    const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
     const table = [
       "| measure | result | target | |",
       "|---|---|---|---|",
       `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s | | |`,
       `| gateway, all checks + recording | ${Math.round(avg(full)).toLocaleString("en-US")} req/s | | |`,
-      `| proxy CPU per call (user + system): pass-through / gateway | ${((bareCpu * 1000) / (amount * rounds)).toFixed(0)} µs / ${((fullCpu * 1000) / (amount * rounds)).toFixed(0)} µs | | |`,
-      `| PostgreSQL CPU per gateway call (writing its record and rollup) | ${((postgresCpu * 1000) / (amount * rounds)).toFixed(0)} µs | | |`,
+      `| proxy CPU per call (user + system): pass-through / gateway | ${perCall(bareCpu)} µs / ${perCall(fullCpu)} µs | | |`,
+      `| PostgreSQL CPU per gateway call (writing its record and rollup) | ${perCall(postgresCpu)} µs | | |`,
       `| throughput ratio, median of rounds (${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
       `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
       `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
@@ -403,6 +406,22 @@ through the gateway interleaved, each timed from when it was due (no coordinated
 sub-millisecond resolution.
 
 ${table}
+
+Where the time goes (CPU per call, measured in this run from /proc)
+- bare pass-through process: ${perCall(bareCpu)} µs; gateway process: ${perCall(fullCpu)} µs
+  (key check, limits, quota, headers, building and batching the record);
+- PostgreSQL writing the gateway's records (insert into \`calls\` with its indexes, the daily
+  rollup, last_used_at): ${perCall(postgresCpu)} µs per call.
+- So one gateway call costs the machine about ${perCall(fullCpu + postgresCpu)} µs of CPU against ${perCall(bareCpu)} µs for
+  the bare pass-through. When load tool, upstream, PostgreSQL and proxy share ${os.cpus().length} cores,
+  throughput follows that total.${
+    ratio < 0.75
+      ? `\n- Recording costs PostgreSQL about as much CPU per call as the whole bare pass-through
+  (${perCall(postgresCpu)} vs ${perCall(bareCpu)} µs). With PostgreSQL sharing this machine's cores, that alone
+  rules out the 75 % target here; the gateway process's own overhead
+  (+${perCall(fullCpu - bareCpu)} µs per call) is the part left to optimise.`
+      : ""
+  }
 
 Notes
 - On 2 cores the load tool, upstream, PostgreSQL and the proxy under test compete for CPU, so
