@@ -55,7 +55,7 @@ test("an admin changes a user's plan and edits a plan's rate limit", async ({ pa
   await plan.getByLabel("Requests per minute").fill("42");
   await plan.getByRole("button", { name: "Save plan" }).click();
   await expect(plan.getByText("Saved Scratch")).toBeVisible();
-  await page.screenshot({ path: "e2e/screenshots/admin.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/admin.png", fullPage: true });
   await page.reload();
   await expect(
     page.getByRole("form", { name: `Plan ${slug}` }).getByLabel("Requests per minute"),
@@ -64,7 +64,7 @@ test("an admin changes a user's plan and edits a plan's rate limit", async ({ pa
   // On a phone the page does not scroll sideways (the users table scrolls inside its card).
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await page.screenshot({ path: "e2e/screenshots/admin-phone.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/admin-phone.png", fullPage: true });
 
   // The CLI sees the same data the page changed.
   const plans = (await tollgate("plans", "list")) as Array<{ slug: string; rpm: number }>;

@@ -5,7 +5,7 @@ const PASSWORD = "correct horse battery";
 
 test("sign up, land on the overview, sign out, sign in again", async ({ page }) => {
   await page.goto("/sign-up");
-  await page.screenshot({ path: "e2e/screenshots/sign-up.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/sign-up.png", fullPage: true });
   const email = await signUp(page, uniqueEmail("auth"));
   await expect(page.getByRole("heading", { name: "Overview" }).first()).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
@@ -15,7 +15,7 @@ test("sign up, land on the overview, sign out, sign in again", async ({ page }) 
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
-  await page.screenshot({ path: "e2e/screenshots/sign-in.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/sign-in.png", fullPage: true });
   // Signed out, the dashboard is out of reach again.
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
@@ -52,7 +52,7 @@ test("sign-up explains a bad email, a short password and a taken email", async (
   await expect(page.getByText("Enter a valid email address, like you@example.com")).toBeVisible();
   await expect(page.getByText("Use at least 8 characters")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
-  await page.screenshot({ path: "e2e/screenshots/sign-up-errors.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/sign-up-errors.png", fullPage: true });
 
   const taken = await signUp(page, uniqueEmail("taken"));
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -119,7 +119,7 @@ test("the header fits a 390px phone", async ({ page }) => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).scrollIntoViewIfNeeded();
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name })).toBeInViewport();
   }
-  await page.screenshot({ path: "e2e/screenshots/header-phone.png" });
+  await page.screenshot({ path: "test-results/screenshots/header-phone.png" });
 });
 
 test("the pages follow the system's dark mode", async ({ page }) => {
@@ -127,7 +127,7 @@ test("the pages follow the system's dark mode", async ({ page }) => {
   await page.goto("/sign-in");
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(background).toBe("rgb(11, 11, 14)");
-  await page.screenshot({ path: "e2e/screenshots/sign-in-dark.png", fullPage: true });
+  await page.screenshot({ path: "test-results/screenshots/sign-in-dark.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "light" });
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
     "rgb(247, 247, 248)",

@@ -14,6 +14,8 @@ test("a new developer's first calls show up in the log, the quota bar and the gr
   await dialog.getByRole("button", { name: "Create key" }).click();
   const key = await dialog.getByLabel(/Your new key/).inputValue();
   await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "Journey" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/keys.png", fullPage: true });
 
   // New accounts are on `free`: 1 call a minute, 1,000 a month.
   const first = await fetch(`${gatewayUrl}/v2/price?symbol=BTC`, { headers: { "x-api-key": key } });
