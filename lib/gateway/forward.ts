@@ -87,7 +87,9 @@ function upstreamErrorCode(error: Error): GatewayErrorCode {
 /**
  * Forwards one call and streams the answer back chunk by chunk (SSE included), with
  * backpressure both ways, filling in `outcome` as it goes (the call record reads it when
- * the response closes). Resolves when the exchange is over; never rejects.
+ * the response closes). Calls `done` once when the exchange is over; never throws.
+ * A callback rather than a promise: this runs on every call, and the caller has nothing
+ * to await.
  */
 export function forward(
   req: IncomingMessage,
@@ -100,7 +102,8 @@ export function forward(
     headers: Record<string, string>;
   },
   outcome: ForwardOutcome,
-): Promise<void> {
+  done: () => void,
+): void {
   const { bodyLimit, authHeader } = upstream.options;
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunked = hasBody(req) && !Number.isFinite(declared);
@@ -113,90 +116,88 @@ export function forward(
   const started = performance.now();
   const method = req.method ?? "GET";
 
-  return new Promise((resolve) => {
-    let controller: Dispatcher.DispatchController | undefined;
-    let expected = -1;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      if (limited) outcome.requestBytes = limited.bytes;
-      resolve();
-    };
-    // A client that leaves mid-call must not leave the upstream call running.
-    res.once("close", () => {
-      if (!res.writableFinished) controller?.abort(new ClientGone("client closed the connection"));
-      finish();
-    });
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-        if (res.destroyed) c.abort(new ClientGone("client closed the connection"));
-      },
-      onResponseStart(c, statusCode, headers) {
-        if (statusCode < 200) return;
-        outcome.upstreamLatencyMs = Math.round(performance.now() - started);
-        const out = Object.assign(responseHeaders(headers), context.headers);
-        res.writeHead(statusCode, out);
-        const length = out["content-length"];
-        expected = typeof length === "string" ? Number(length) : -1;
-        // Streamed answers (SSE) must reach the client now, not with the first body chunk.
-        if (expected < 0) res.flushHeaders();
-        res.on("drain", () => c.resume());
-      },
-      onResponseData(c, chunk) {
-        outcome.responseBytes += chunk.length;
-        // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
-        if (outcome.responseBytes === expected && chunk.length === expected) {
-          res.end(chunk);
-          return;
-        }
-        if (!res.write(chunk)) c.pause();
-      },
-      onResponseEnd() {
-        if (!res.writableEnded) res.end();
-        finish();
-      },
-      onResponseError(_c, error) {
-        if (limited?.tooLarge) {
-          outcome.errorCode = "payload_too_large";
-          outcome.billable = false;
-          outcome.upstreamLatencyMs = null;
-          sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
-        } else if (error instanceof ClientGone || res.destroyed) {
-          // Nobody left to answer; the record shows the client went away.
-        } else if (res.headersSent) {
-          outcome.errorCode = "upstream_aborted";
-          res.destroy();
-        } else {
-          outcome.errorCode = upstreamErrorCode(error);
-          sendError(res, outcome.errorCode, context.requestId, context.headers);
-        }
-        finish();
-      },
-    };
-
-    try {
-      upstream.pool.dispatch(
-        {
-          path: upstream.target(req.url ?? "/"),
-          method,
-          headers: upstreamHeaders(req, {
-            keyHeader: context.keyHeader,
-            requestId: context.requestId,
-            authHeader,
-            chunked,
-          }),
-          body: limited ?? (hasBody(req) ? req : null),
-          headersTimeout: upstream.options.timeoutMs,
-        },
-        handler,
-      );
-    } catch {
-      outcome.errorCode = "upstream_unreachable";
-      sendError(res, "upstream_unreachable", context.requestId, context.headers);
-      finish();
-    }
+  let controller: Dispatcher.DispatchController | undefined;
+  let expected = -1;
+  let settled = false;
+  const finish = () => {
+    if (settled) return;
+    settled = true;
+    if (limited) outcome.requestBytes = limited.bytes;
+    done();
+  };
+  // A client that leaves mid-call must not leave the upstream call running.
+  res.once("close", () => {
+    if (!res.writableFinished) controller?.abort(new ClientGone("client closed the connection"));
+    finish();
   });
+
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(c) {
+      controller = c;
+      if (res.destroyed) c.abort(new ClientGone("client closed the connection"));
+    },
+    onResponseStart(c, statusCode, headers) {
+      if (statusCode < 200) return;
+      outcome.upstreamLatencyMs = Math.round(performance.now() - started);
+      const out = Object.assign(responseHeaders(headers), context.headers);
+      res.writeHead(statusCode, out);
+      const length = out["content-length"];
+      expected = typeof length === "string" ? Number(length) : -1;
+      // Streamed answers (SSE) must reach the client now, not with the first body chunk.
+      if (expected < 0) res.flushHeaders();
+      res.on("drain", () => c.resume());
+    },
+    onResponseData(c, chunk) {
+      outcome.responseBytes += chunk.length;
+      // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
+      if (outcome.responseBytes === expected && chunk.length === expected) {
+        res.end(chunk);
+        return;
+      }
+      if (!res.write(chunk)) c.pause();
+    },
+    onResponseEnd() {
+      if (!res.writableEnded) res.end();
+      finish();
+    },
+    onResponseError(_c, error) {
+      if (limited?.tooLarge) {
+        outcome.errorCode = "payload_too_large";
+        outcome.billable = false;
+        outcome.upstreamLatencyMs = null;
+        sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
+      } else if (error instanceof ClientGone || res.destroyed) {
+        // Nobody left to answer; the record shows the client went away.
+      } else if (res.headersSent) {
+        outcome.errorCode = "upstream_aborted";
+        res.destroy();
+      } else {
+        outcome.errorCode = upstreamErrorCode(error);
+        sendError(res, outcome.errorCode, context.requestId, context.headers);
+      }
+      finish();
+    },
+  };
+
+  try {
+    upstream.pool.dispatch(
+      {
+        path: upstream.target(req.url ?? "/"),
+        method,
+        headers: upstreamHeaders(req, {
+          keyHeader: context.keyHeader,
+          requestId: context.requestId,
+          authHeader,
+          chunked,
+        }),
+        body: limited ?? (hasBody(req) ? req : null),
+        headersTimeout: upstream.options.timeoutMs,
+      },
+      handler,
+    );
+  } catch {
+    outcome.errorCode = "upstream_unreachable";
+    sendError(res, "upstream_unreachable", context.requestId, context.headers);
+    finish();
+  }
 }

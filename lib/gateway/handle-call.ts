@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Recorder } from "../recorder/recorder.ts";
-import type { KeyCache, KeyEntry } from "./auth-cache.ts";
+import type { KeyCache, KeyEntry, KeyLookup } from "./auth-cache.ts";
 import { sendError, type GatewayErrorCode } from "./errors.ts";
 import { forward, type ForwardOutcome, type Upstream } from "./forward.ts";
-import { clientIp, findKey } from "./headers.ts";
+import { clientIp, findKey, type KeySource } from "./headers.ts";
 import type { KeyHashes } from "./key-hashes.ts";
 import { resetOf, secondsToReset } from "./month.ts";
 import type { QuotaCounters } from "./quota.ts";
@@ -42,6 +42,17 @@ type CallInfo = {
   userAgent: string | null;
 };
 
+// Several calls arrive in the same millisecond under load; format that instant once.
+let isoAt = -1;
+let iso = "";
+function isoOf(at: number): string {
+  if (at !== isoAt) {
+    isoAt = at;
+    iso = new Date(at).toISOString();
+  }
+  return iso;
+}
+
 /** Records the call when its response is over, however it ended. */
 function recordOnClose(
   res: ServerResponse,
@@ -67,7 +78,7 @@ function recordOnClose(
       userAgent: call.userAgent,
       errorCode: outcome.errorCode ?? (answered ? null : "client_closed_request"),
       billable: outcome.billable,
-      createdAt: new Date(call.arrivedAt).toISOString(),
+      createdAt: isoOf(call.arrivedAt),
     });
   });
 }
@@ -80,14 +91,16 @@ function setQuotaHeaders(headers: Record<string, string>, limit: number, used: n
 
 /**
  * One call through the gateway (SPEC §5): key check → rate limit → quota → forward,
- * recorded when its response closes if the key belongs to an account.
+ * recorded when its response closes if the key belongs to an account. Synchronous when
+ * the key is cached (nearly every call), so the hot path makes no promise of its own;
+ * a promise only when the database has to be asked about the key.
  */
-export async function handleCall(
+export function handleCall(
   req: IncomingMessage,
   res: ServerResponse,
   services: Services,
   requestId: string,
-): Promise<void> {
+): void | Promise<void> {
   const started = performance.now();
   const arrivedAt = Date.now();
   // Collected here and written once with the response: cheaper than setHeader per header.
@@ -99,7 +112,27 @@ export async function handleCall(
   // The checksum turns away typos and random guesses without touching the database.
   const hash = services.hashes.of(source.key);
   if (hash === undefined) return sendError(res, "invalid_api_key", requestId, headers);
-  const found = await services.keys.lookup(hash);
+  const found = services.keys.lookup(hash);
+  const call = { req, res, services, requestId, started, arrivedAt, headers, source };
+  if (found instanceof Promise) return found.then((lookup) => afterLookup(call, lookup));
+  afterLookup(call, found);
+}
+
+/** The rest of a call once its key is known. */
+function afterLookup(
+  call: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    services: Services;
+    requestId: string;
+    started: number;
+    arrivedAt: number;
+    headers: Record<string, string>;
+    source: KeySource;
+  },
+  found: KeyLookup,
+): void {
+  const { req, res, services, requestId, started, arrivedAt, headers, source } = call;
   if (found.kind === "unavailable") {
     return sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
   }
@@ -139,7 +172,7 @@ export async function handleCall(
   if (entry.status !== "active") return refuse("key_disabled");
 
   const { plan } = entry;
-  const rate = await services.limits.take(entry.userId, plan.rpm);
+  const rate = services.limits.take(entry.userId, plan.rpm, arrivedAt);
   headers["ratelimit-policy"] = `"${plan.slug}";q=${plan.rpm};w=60`;
   headers.ratelimit = `"${plan.slug}";r=${rate.remaining};t=${rate.resetSeconds}`;
   if (!rate.allowed) {
@@ -158,6 +191,7 @@ export async function handleCall(
   }
 
   outcome.billable = true;
-  await forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome);
-  if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+  forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome, () => {
+    if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+  });
 }

@@ -79,15 +79,21 @@ export type UpstreamHeaderContext = {
 /** The headers sent upstream, as a flat name/value list (duplicates kept, as received). */
 export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderContext): string[] {
   const raw = req.rawHeaders;
-  const connectionTokens = (req.headers.connection ?? "")
-    .split(",")
-    .map((t) => t.trim().toLowerCase())
-    .filter(Boolean);
+  // Most requests carry no Connection header or just keep-alive: skip the split then.
+  const connection = req.headers.connection;
+  const connectionTokens =
+    connection === undefined || connection === "keep-alive" || connection === "close"
+      ? []
+      : connection
+          .split(",")
+          .map((t) => t.trim().toLowerCase())
+          .filter(Boolean);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
-    if (REQUEST_DROP.has(lower) || connectionTokens.includes(lower)) continue;
+    if (REQUEST_DROP.has(lower) || (connectionTokens.length > 0 && connectionTokens.includes(lower)))
+      continue;
     if (lower === "authorization" && context.keyHeader === "authorization") continue;
     if (lower === "content-length" && context.chunked) continue;
     if (context.authHeader && lower === context.authHeader.name) continue;
@@ -106,7 +112,8 @@ export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderCon
 /** The upstream's response headers minus hop-by-hop ones, ready for writeHead. */
 export function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || RESPONSE_DROP.has(name)) continue;
     out[name] = value;
   }

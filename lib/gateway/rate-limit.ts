@@ -1,5 +1,3 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-
 export type RateDecision = {
   allowed: boolean;
   limit: number;
@@ -8,38 +6,51 @@ export type RateDecision = {
   resetSeconds: number;
 };
 
-const WINDOW_SECONDS = 60;
+const WINDOW_MS = 60_000;
+
+/** One account's current window: when it ends and how many calls it has taken. */
+type Window = { endsAt: number; taken: number };
 
 /**
  * Per-account requests-per-minute limits (SPEC §3: all of an account's keys share one).
- * One in-memory limiter per distinct rpm value, keyed by user id: limits are per gateway
- * instance, so N instances behind a balancer allow up to N × rpm in the worst case.
+ * A fixed 60 s window per account and rpm value that starts with the account's first call,
+ * as rate-limiter-flexible's memory limiter does, but synchronous: the hot path needs no
+ * promise per call. Limits are per gateway instance, so N instances behind a balancer
+ * allow up to N × rpm in the worst case.
  */
 export class RateLimits {
-  private readonly limiters = new Map<number, RateLimiterMemory>();
-
-  private limiter(rpm: number): RateLimiterMemory {
-    let limiter = this.limiters.get(rpm);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ points: rpm, duration: WINDOW_SECONDS });
-      this.limiters.set(rpm, limiter);
-    }
-    return limiter;
-  }
+  /** rpm → user id → window. A plan change (new rpm) starts a fresh window, as before. */
+  private readonly windows = new Map<number, Map<string, Window>>();
+  private sweepAt = 0;
 
   /** Takes one request from the account's window and says whether it may pass. */
-  async take(userId: string, rpm: number): Promise<RateDecision> {
-    const decide = (res: RateLimiterRes, allowed: boolean): RateDecision => ({
-      allowed,
+  take(userId: string, rpm: number, now = Date.now()): RateDecision {
+    if (now >= this.sweepAt) this.sweep(now);
+    let byUser = this.windows.get(rpm);
+    if (!byUser) {
+      byUser = new Map();
+      this.windows.set(rpm, byUser);
+    }
+    let window = byUser.get(userId);
+    if (!window || window.endsAt <= now) {
+      window = { endsAt: now + WINDOW_MS, taken: 0 };
+      byUser.set(userId, window);
+    }
+    window.taken += 1;
+    return {
+      allowed: window.taken <= rpm,
       limit: rpm,
-      remaining: res.remainingPoints,
-      resetSeconds: Math.min(WINDOW_SECONDS, Math.max(1, Math.ceil(res.msBeforeNext / 1000))),
-    });
-    try {
-      return decide(await this.limiter(rpm).consume(userId), true);
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return decide(error, false);
-      throw error;
+      remaining: Math.max(0, rpm - window.taken),
+      resetSeconds: Math.min(60, Math.max(1, Math.ceil((window.endsAt - now) / 1000))),
+    };
+  }
+
+  /** Forgets windows that have ended, so memory follows the accounts active lately. */
+  private sweep(now: number): void {
+    this.sweepAt = now + WINDOW_MS;
+    for (const [rpm, byUser] of this.windows) {
+      for (const [userId, window] of byUser) if (window.endsAt <= now) byUser.delete(userId);
+      if (byUser.size === 0) this.windows.delete(rpm);
     }
   }
 }

@@ -138,11 +138,17 @@ export async function startGateway(
     // Always our own id, never the client's X-Request-Id: calls.request_id is UNIQUE, so a
     // chosen (reused) id would make the recorder skip a call as already written.
     const requestId = randomUUID();
-    handleCall(req, res, services, requestId).catch((error: unknown) => {
+    const failed = (error: unknown) => {
       log(`gateway: ${(error as Error).message}`);
       if (!res.headersSent) sendError(res, "unavailable", requestId, { "x-request-id": requestId });
       else res.destroy();
-    });
+    };
+    try {
+      // Usually synchronous; a promise only when the key had to be looked up.
+      handleCall(req, res, services, requestId)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   });
   server.on("clientError", answerClientError);
   server.keepAliveTimeout = 65_000;
