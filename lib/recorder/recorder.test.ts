@@ -119,6 +119,22 @@ describe("Recorder", () => {
     await up.close();
   });
 
+  it("skips calls of a deleted account, and deleting an account deletes its calls", async () => {
+    const kept = await createAccount(database.pool);
+    const keptKey = await createKey(database.pool, kept);
+    const gone = await createAccount(database.pool);
+    const goneKey = await createKey(database.pool, gone);
+    expect(await writeCalls(database.pool, [record(gone, goneKey.id), record(kept, keptKey.id)])).toBe(2);
+    await database.pool.query("DELETE FROM users WHERE id = $1", [gone]);
+    const { rows } = await database.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM calls WHERE user_id = $1",
+      [gone],
+    );
+    expect(rows[0]?.n).toBe(0);
+    expect(await writeCalls(database.pool, [record(gone, goneKey.id), record(kept, keptKey.id)])).toBe(1);
+    expect((await callsOf(database.pool, kept)).length).toBe(2);
+  });
+
   it("drops only the record the database refuses, not its whole batch", async () => {
     const userId = await createAccount(database.pool);
     const key = await createKey(database.pool, userId);

@@ -4,9 +4,12 @@ import type { CallRecord } from "./call-record.ts";
 // One statement per batch: insert the calls, and from exactly the rows that were new
 // (ON CONFLICT skips replays of a batch that did commit) add to the daily rollup and move
 // the keys' last_used_at forward. Retrying a batch therefore never double counts.
-// Calls of accounts deleted meanwhile are dropped rather than failing the whole batch.
+// `owners` takes the lock the calls → users foreign key used to take for every row, once
+// per account per batch (migration 0006): calls of accounts deleted meanwhile are dropped
+// rather than failing the whole batch, and a deletion waits for this batch to commit, then
+// its trigger removes these calls too, so no call outlives its account.
 const WRITE_SQL = `
-WITH input AS (
+WITH batch AS (
   SELECT t."requestId" AS request_id, t."userId" AS user_id, t."keyId" AS key_id, t.method, t.path,
          t.status, t."latencyMs" AS latency_ms, t."upstreamLatencyMs" AS upstream_latency_ms,
          t."requestBytes" AS request_bytes, t."responseBytes" AS response_bytes, t.ip,
@@ -15,7 +18,10 @@ WITH input AS (
     "requestId" text, "userId" uuid, "keyId" uuid, method text, path text, status int2, "latencyMs" int4,
     "upstreamLatencyMs" int4, "requestBytes" int8, "responseBytes" int8, ip text, "userAgent" text,
     "errorCode" text, billable bool, "createdAt" timestamptz)
-  WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t."userId")
+), owners AS (
+  SELECT u.id FROM users u WHERE u.id IN (SELECT DISTINCT user_id FROM batch) FOR KEY SHARE
+), input AS (
+  SELECT b.* FROM batch b WHERE b.user_id IN (SELECT id FROM owners)
 ), inserted AS (
   INSERT INTO calls (request_id, user_id, key_id, method, path, status, latency_ms, upstream_latency_ms,
                      request_bytes, response_bytes, ip, user_agent, error_code, billable, created_at)
