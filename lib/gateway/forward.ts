@@ -126,7 +126,7 @@ export function forward(
     done();
   };
   // A client that leaves mid-call must not leave the upstream call running.
-  res.once("close", () => {
+  res.on("close", () => {
     if (!res.writableFinished) controller?.abort(new ClientGone("client closed the connection"));
     finish();
   });

@@ -60,7 +60,8 @@ function recordOnClose(
   call: CallInfo,
   outcome: ForwardOutcome,
 ): void {
-  res.once("close", () => {
+  // "close" fires once per response; on() spares the wrapper once() allocates per call.
+  res.on("close", () => {
     const answered = res.writableFinished;
     recorder.record({
       requestId: call.requestId,
@@ -118,6 +119,19 @@ export function handleCall(
   afterLookup(call, found);
 }
 
+/** Answers with a gateway error and notes it for the call record. */
+function refuse(
+  res: ServerResponse,
+  outcome: ForwardOutcome,
+  requestId: string,
+  headers: Record<string, string>,
+  code: GatewayErrorCode,
+  extra?: Record<string, string>,
+): void {
+  outcome.errorCode = code;
+  sendError(res, code, requestId, extra ? { ...headers, ...extra } : headers);
+}
+
 /** The rest of a call once its key is known. */
 function afterLookup(
   call: {
@@ -161,15 +175,12 @@ function afterLookup(
     },
     outcome,
   );
-  const refuse = (code: GatewayErrorCode, extra?: Record<string, string>) => {
-    outcome.errorCode = code;
-    sendError(res, code, requestId, extra ? { ...headers, ...extra } : headers);
-  };
 
   // A deleted key still belongs to an account, so its calls are recorded for that account.
-  if (entry.deleted) return refuse("invalid_api_key");
-  if (entry.expiresAt !== null && entry.expiresAt <= arrivedAt) return refuse("key_expired");
-  if (entry.status !== "active") return refuse("key_disabled");
+  if (entry.deleted) return refuse(res, outcome, requestId, headers, "invalid_api_key");
+  if (entry.expiresAt !== null && entry.expiresAt <= arrivedAt)
+    return refuse(res, outcome, requestId, headers, "key_expired");
+  if (entry.status !== "active") return refuse(res, outcome, requestId, headers, "key_disabled");
 
   const { plan } = entry;
   const rate = services.limits.take(entry.userId, plan.rpm, arrivedAt);
@@ -177,17 +188,22 @@ function afterLookup(
   headers.ratelimit = `"${plan.slug}";r=${rate.remaining};t=${rate.resetSeconds}`;
   if (!rate.allowed) {
     setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
-    return refuse("rate_limited", { "retry-after": String(rate.resetSeconds) });
+    return refuse(res, outcome, requestId, headers, "rate_limited", {
+      "retry-after": String(rate.resetSeconds),
+    });
   }
   const quota = services.quota.reserve(entry.userId, plan.monthlyQuota, arrivedAt);
   setQuotaHeaders(headers, plan.monthlyQuota, quota.used, arrivedAt);
-  if (!quota.allowed) return refuse("quota_exceeded", { "retry-after": String(secondsToReset(arrivedAt)) });
+  if (!quota.allowed)
+    return refuse(res, outcome, requestId, headers, "quota_exceeded", {
+      "retry-after": String(secondsToReset(arrivedAt)),
+    });
 
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > services.bodyLimit) {
     services.quota.release(entry.userId, arrivedAt);
     setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
-    return refuse("payload_too_large", { connection: "close" });
+    return refuse(res, outcome, requestId, headers, "payload_too_large", { connection: "close" });
   }
 
   outcome.billable = true;

@@ -64,6 +64,20 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   );
 }
 
+function ignore(): void {}
+
+/** A call that failed inside the gateway: answer 503 if still possible, else hang up. */
+function failedCall(
+  error: unknown,
+  res: http.ServerResponse,
+  requestId: string,
+  log: (m: string) => void,
+): void {
+  log(`gateway: ${(error as Error).message}`);
+  if (!res.headersSent) sendError(res, "unavailable", requestId, { "x-request-id": requestId });
+  else res.destroy();
+}
+
 /**
  * The gateway (SPEC §5): authenticates every call by key, applies the account's rate
  * limit and monthly quota, forwards it to the upstream (streaming both ways) and records it.
@@ -128,26 +142,24 @@ export async function startGateway(
 
   const server = http.createServer((req, res) => {
     inFlight += 1;
-    res.once("close", () => {
+    res.on("close", () => {
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     });
     // Errors on either side of a call are expected traffic (aborts, resets), never fatal.
-    req.on("error", () => undefined);
-    res.on("error", () => undefined);
+    req.on("error", ignore);
+    res.on("error", ignore);
     // Always our own id, never the client's X-Request-Id: calls.request_id is UNIQUE, so a
     // chosen (reused) id would make the recorder skip a call as already written.
     const requestId = randomUUID();
-    const failed = (error: unknown) => {
-      log(`gateway: ${(error as Error).message}`);
-      if (!res.headersSent) sendError(res, "unavailable", requestId, { "x-request-id": requestId });
-      else res.destroy();
-    };
+    // Usually synchronous; a promise only when the key had to be looked up. No named
+    // closure per call: tsx (keepNames) wraps each one in a defineProperty call.
     try {
-      // Usually synchronous; a promise only when the key had to be looked up.
-      handleCall(req, res, services, requestId)?.catch(failed);
+      handleCall(req, res, services, requestId)?.catch((error: unknown) => {
+        failedCall(error, res, requestId, log);
+      });
     } catch (error) {
-      failed(error);
+      failedCall(error, res, requestId, log);
     }
   });
   server.on("clientError", answerClientError);
