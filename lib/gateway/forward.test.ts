@@ -183,6 +183,43 @@ describe("forwarding", () => {
     }
   });
 
+  it("streams a large answer to a slow reader with backpressure, losing nothing", async () => {
+    const size = 16 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    const big = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      let sent = 0;
+      const pump = () => {
+        while (sent < size) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
+    const { port } = big.address() as net.AddressInfo;
+    const g = await startTestGateway(database, { upstreamUrl: `http://127.0.0.1:${port}` });
+    try {
+      const received = await new Promise<number>((resolve, reject) => {
+        http.get(`${g.url}/big`, { headers: { "x-api-key": key } }, (res) => {
+          let bytes = 0;
+          // Not reading at first fills every buffer on the way, so the gateway must pause.
+          res.pause();
+          setTimeout(() => res.resume(), 300);
+          res.on("data", (d: Buffer) => (bytes += d.length));
+          res.on("end", () => resolve(bytes));
+          res.on("error", reject);
+        });
+      });
+      expect(received).toBe(size);
+    } finally {
+      await g.close();
+      await new Promise((resolve) => big.close(resolve));
+    }
+  });
+
   it("504 upstream_timeout when no response headers arrive in time", async () => {
     const slow = await startTestGateway(database, { UPSTREAM_TIMEOUT_MS: 300 });
     try {

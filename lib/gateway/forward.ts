@@ -84,6 +84,110 @@ function upstreamErrorCode(error: Error): GatewayErrorCode {
   return code === "UND_ERR_HEADERS_TIMEOUT" ? "upstream_timeout" : "upstream_unreachable";
 }
 
+type ForwardContext = {
+  requestId: string;
+  keyHeader: KeySource["header"];
+  /** The gateway's own response headers (request id, rate limit, quota). */
+  headers: Record<string, string>;
+};
+
+/**
+ * One forwarded exchange as undici's dispatch handler. A class rather than an object of
+ * closures: this runs on every call, and methods on a prototype cost nothing per call
+ * (tsx's keepNames would otherwise wrap each closure in a defineProperty call).
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private expected = -1;
+  private settled = false;
+  private draining = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly context: ForwardContext,
+    private readonly outcome: ForwardOutcome,
+    private readonly limited: LimitedBody | undefined,
+    private readonly started: number,
+    private readonly done: () => void,
+  ) {}
+
+  finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.limited) this.outcome.requestBytes = this.limited.bytes;
+    this.done();
+  }
+
+  /** A client that leaves mid-call must not leave the upstream call running. */
+  clientClosed(): void {
+    if (!this.res.writableFinished) this.controller?.abort(new ClientGone("client closed the connection"));
+    this.finish();
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.controller = c;
+    if (this.res.destroyed) c.abort(new ClientGone("client closed the connection"));
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (statusCode < 200) return;
+    const { res, outcome } = this;
+    outcome.upstreamLatencyMs = Math.round(performance.now() - this.started);
+    const out = Object.assign(responseHeaders(headers), this.context.headers);
+    res.writeHead(statusCode, out);
+    const length = out["content-length"];
+    this.expected = typeof length === "string" ? Number(length) : -1;
+    // Streamed answers (SSE) must reach the client now, not with the first body chunk.
+    if (this.expected < 0) res.flushHeaders();
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    const { res, outcome } = this;
+    outcome.responseBytes += chunk.length;
+    // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
+    if (outcome.responseBytes === this.expected && chunk.length === this.expected) {
+      res.end(chunk);
+      return;
+    }
+    if (!res.write(chunk)) {
+      c.pause();
+      // Listening for drain only once the client falls behind: most answers never do.
+      if (!this.draining) {
+        this.draining = true;
+        res.on("drain", () => c.resume());
+      }
+    }
+  }
+
+  onResponseEnd(): void {
+    if (!this.res.writableEnded) this.res.end();
+    this.finish();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    const { res, outcome, context } = this;
+    if (this.limited?.tooLarge) {
+      outcome.errorCode = "payload_too_large";
+      outcome.billable = false;
+      outcome.upstreamLatencyMs = null;
+      sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
+    } else if (error instanceof ClientGone || res.destroyed) {
+      // Nobody left to answer; the record shows the client went away.
+    } else if (res.headersSent) {
+      outcome.errorCode = "upstream_aborted";
+      res.destroy();
+    } else {
+      outcome.errorCode = upstreamErrorCode(error);
+      sendError(res, outcome.errorCode, context.requestId, context.headers);
+    }
+    this.finish();
+  }
+}
+
 /**
  * Forwards one call and streams the answer back chunk by chunk (SSE included), with
  * backpressure both ways, filling in `outcome` as it goes (the call record reads it when
@@ -95,12 +199,7 @@ export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
-  context: {
-    requestId: string;
-    keyHeader: KeySource["header"];
-    /** The gateway's own response headers (request id, rate limit, quota). */
-    headers: Record<string, string>;
-  },
+  context: ForwardContext,
   outcome: ForwardOutcome,
   done: () => void,
 ): void {
@@ -113,71 +212,9 @@ export function forward(
     req.once("error", (error) => limited.destroy(error));
   }
   outcome.requestBytes = Number.isFinite(declared) ? declared : 0;
-  const started = performance.now();
   const method = req.method ?? "GET";
-
-  let controller: Dispatcher.DispatchController | undefined;
-  let expected = -1;
-  let settled = false;
-  const finish = () => {
-    if (settled) return;
-    settled = true;
-    if (limited) outcome.requestBytes = limited.bytes;
-    done();
-  };
-  // A client that leaves mid-call must not leave the upstream call running.
-  res.on("close", () => {
-    if (!res.writableFinished) controller?.abort(new ClientGone("client closed the connection"));
-    finish();
-  });
-
-  const handler: Dispatcher.DispatchHandler = {
-    onRequestStart(c) {
-      controller = c;
-      if (res.destroyed) c.abort(new ClientGone("client closed the connection"));
-    },
-    onResponseStart(c, statusCode, headers) {
-      if (statusCode < 200) return;
-      outcome.upstreamLatencyMs = Math.round(performance.now() - started);
-      const out = Object.assign(responseHeaders(headers), context.headers);
-      res.writeHead(statusCode, out);
-      const length = out["content-length"];
-      expected = typeof length === "string" ? Number(length) : -1;
-      // Streamed answers (SSE) must reach the client now, not with the first body chunk.
-      if (expected < 0) res.flushHeaders();
-      res.on("drain", () => c.resume());
-    },
-    onResponseData(c, chunk) {
-      outcome.responseBytes += chunk.length;
-      // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
-      if (outcome.responseBytes === expected && chunk.length === expected) {
-        res.end(chunk);
-        return;
-      }
-      if (!res.write(chunk)) c.pause();
-    },
-    onResponseEnd() {
-      if (!res.writableEnded) res.end();
-      finish();
-    },
-    onResponseError(_c, error) {
-      if (limited?.tooLarge) {
-        outcome.errorCode = "payload_too_large";
-        outcome.billable = false;
-        outcome.upstreamLatencyMs = null;
-        sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
-      } else if (error instanceof ClientGone || res.destroyed) {
-        // Nobody left to answer; the record shows the client went away.
-      } else if (res.headersSent) {
-        outcome.errorCode = "upstream_aborted";
-        res.destroy();
-      } else {
-        outcome.errorCode = upstreamErrorCode(error);
-        sendError(res, outcome.errorCode, context.requestId, context.headers);
-      }
-      finish();
-    },
-  };
+  const handler = new Exchange(res, context, outcome, limited, performance.now(), done);
+  res.on("close", () => handler.clientClosed());
 
   try {
     upstream.pool.dispatch(
@@ -198,6 +235,6 @@ export function forward(
   } catch {
     outcome.errorCode = "upstream_unreachable";
     sendError(res, "upstream_unreachable", context.requestId, context.headers);
-    finish();
+    handler.finish();
   }
 }
