@@ -135,6 +135,32 @@ describe("Recorder", () => {
     expect((await callsOf(database.pool, kept)).length).toBe(2);
   });
 
+  it("an account deleted while its batch is being written loses those calls too (no orphans)", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const writer = await database.pool.connect();
+    try {
+      await writer.query("BEGIN");
+      // A client behaves like the pool here; the batch stays uncommitted until COMMIT.
+      expect(await writeCalls(writer as unknown as pg.Pool, [record(userId, key.id)])).toBe(1);
+      let deleted = false;
+      const deletion = database.pool
+        .query("DELETE FROM users WHERE id = $1", [userId])
+        .then(() => (deleted = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(deleted).toBe(false); // waits for the batch's lock on the account
+      await writer.query("COMMIT");
+      await deletion;
+    } finally {
+      writer.release();
+    }
+    const { rows } = await database.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM calls WHERE user_id = $1",
+      [userId],
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
   it("drops only the record the database refuses, not its whole batch", async () => {
     const userId = await createAccount(database.pool);
     const key = await createKey(database.pool, userId);
