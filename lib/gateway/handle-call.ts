@@ -192,19 +192,17 @@ function afterLookup(
       "retry-after": String(rate.resetSeconds),
     });
   }
+  // A declared body over the limit is refused before quota is reserved, so nothing to release.
+  if (Number(req.headers["content-length"] ?? 0) > services.bodyLimit) {
+    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
+    return refuse(res, outcome, requestId, headers, "payload_too_large", { connection: "close" });
+  }
   const quota = services.quota.reserve(entry.userId, plan.monthlyQuota, arrivedAt);
   setQuotaHeaders(headers, plan.monthlyQuota, quota.used, arrivedAt);
   if (!quota.allowed)
     return refuse(res, outcome, requestId, headers, "quota_exceeded", {
       "retry-after": String(secondsToReset(arrivedAt)),
     });
-
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > services.bodyLimit) {
-    services.quota.release(entry.userId, arrivedAt);
-    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
-    return refuse(res, outcome, requestId, headers, "payload_too_large", { connection: "close" });
-  }
 
   outcome.billable = true;
   forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome, () => {
