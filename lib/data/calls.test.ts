@@ -5,7 +5,7 @@ import { testDatabase } from "../db/test-database.ts";
 import type { CallRecord } from "../recorder/call-record.ts";
 import { writeCalls } from "../recorder/sql.ts";
 import { encodeCursor, parseCallFilters, type CallFilters } from "../schemas/call-filters.ts";
-import { callBatches, getCall, listCalls, listKeyOptions, type CallPage } from "./calls.ts";
+import { callBatches, getCall, getCallDetail, listCalls, listKeyOptions, type CallPage } from "./calls.ts";
 import { createKey } from "./keys.ts";
 import { createTestUser } from "./keys-test-support.ts";
 
@@ -27,6 +27,11 @@ function call(
     status: 200,
     latencyMs: 12,
     upstreamLatencyMs: 10,
+    query: null,
+    outcome: "completed",
+    ttfbMs: null,
+    upstreamDoneMs: null,
+    gatewayMs: null,
     requestBytes: 0,
     responseBytes: 180,
     ip: "203.0.113.7",
@@ -178,5 +183,74 @@ describe("call log data", () => {
     const bobExport: string[] = [];
     for await (const batch of callBatches(bob, filters(""))) bobExport.push(...batch.map((r) => r.requestId));
     expect(bobExport).toHaveLength(2);
+  });
+});
+
+describe("one call's detail", () => {
+  it("returns the call with its captured payload to its owner only", async () => {
+    const carol = await createTestUser(database, "detail-carol");
+    const dave = await createTestUser(database, "detail-dave");
+    const key = (await createKey(carol, { name: "Detail" })).id;
+    const failed = call(carol, key, 100, {
+      path: "/v2/price",
+      query: "symbol=DOGEZZ&key=[REDACTED]",
+      status: 400,
+      ttfbMs: 4.5,
+      upstreamDoneMs: 4.75,
+      gatewayMs: 0.25,
+      payload: {
+        request: {
+          headers: [
+            ["accept", "application/json"],
+            ["x-api-key", "[REDACTED]"],
+          ],
+          body: null,
+          bytes: 0,
+          truncated: false,
+          contentType: null,
+        },
+        response: {
+          headers: [["content-type", "application/json"]],
+          body: '{"error":"unknown symbol"}',
+          bytes: 26,
+          truncated: false,
+          contentType: "application/json",
+        },
+      },
+    });
+    const plain = call(carol, key, 101);
+    await writeCalls(database.pool, [failed, plain]);
+    const [failedRow, plainRow] = (await listCalls(carol, filters(""))).rows.sort((a, b) =>
+      a.createdAt < b.createdAt ? -1 : 1,
+    );
+
+    const detail = await getCallDetail(carol, failedRow?.id ?? "");
+    expect(detail).toMatchObject({
+      requestId: failed.requestId,
+      query: "symbol=DOGEZZ&key=[REDACTED]",
+      outcome: "completed",
+      ttfbMs: 4.5,
+      upstreamDoneMs: 4.75,
+      gatewayMs: 0.25,
+      payload: {
+        request: {
+          headers: [
+            ["accept", "application/json"],
+            ["x-api-key", "[REDACTED]"],
+          ],
+          body: null,
+          bytes: 0,
+        },
+        response: {
+          body: '{"error":"unknown symbol"}',
+          bytes: 26,
+          truncated: false,
+          contentType: "application/json",
+        },
+      },
+    });
+    expect((await getCallDetail(carol, plainRow?.id ?? ""))?.payload).toBeNull();
+    expect(await getCallDetail(dave, failedRow?.id ?? "")).toBeNull();
+    expect(await getCallDetail(carol, "1; DROP TABLE calls")).toBeNull();
   });
 });

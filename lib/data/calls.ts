@@ -1,6 +1,8 @@
+import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
 import { db } from "../db/client.ts";
 import type { CallFilters, Cursor } from "../schemas/call-filters.ts";
+import type { CallOutcome } from "../usage/outcome.ts";
 
 /** One recorded call as the call log shows it, with its key's display name. */
 export type CallRow = {
@@ -14,9 +16,20 @@ export type CallRow = {
   keyLabel: string | null;
   method: string;
   path: string;
+  /** The query string without `?`, secret-looking parameters `[REDACTED]`; null when there was none. */
+  query: string | null;
   status: number;
+  outcome: CallOutcome;
+  /** Receipt → the end of the response. */
   latencyMs: number;
+  /** Receipt → the upstream's response headers; null when the upstream never answered. */
   upstreamLatencyMs: number | null;
+  /** Receipt → the upstream's first body byte. */
+  ttfbMs: number | null;
+  /** Receipt → the upstream's last byte, or its failure; null when the call was not forwarded. */
+  upstreamDoneMs: number | null;
+  /** Gateway overhead: before the upstream was asked + after it finished (never its streaming time). */
+  gatewayMs: number | null;
   requestBytes: number;
   responseBytes: number;
   ip: string;
@@ -46,9 +59,14 @@ type DbRow = {
   key_last4: string | null;
   method: string;
   path: string;
+  query: string | null;
   status: number;
+  outcome: CallOutcome;
   latency_ms: number;
   upstream_latency_ms: number | null;
+  ttfb_ms: number | null;
+  upstream_done_ms: number | null;
+  gateway_ms: number | null;
   request_bytes: string;
   response_bytes: string;
   ip: string;
@@ -60,7 +78,8 @@ type DbRow = {
 
 const SELECT = `
   SELECT c.id::text AS id, c.request_id, c.key_id, k.name AS key_name, k.prefix AS key_prefix,
-         k.last4 AS key_last4, c.method, c.path, c.status, c.latency_ms, c.upstream_latency_ms,
+         k.last4 AS key_last4, c.method, c.path, c.query, c.status, c.outcome::text AS outcome,
+         c.latency_ms, c.upstream_latency_ms, c.ttfb_ms, c.upstream_done_ms, c.gateway_ms,
          c.request_bytes::text AS request_bytes, c.response_bytes::text AS response_bytes, c.ip,
          c.user_agent, c.error_code, c.billable, c.created_at
     FROM calls c
@@ -75,9 +94,14 @@ function toRow(row: DbRow): CallRow {
     keyLabel: row.key_prefix && row.key_last4 ? `${row.key_prefix}…${row.key_last4}` : null,
     method: row.method,
     path: row.path,
+    query: row.query,
     status: row.status,
+    outcome: row.outcome,
     latencyMs: row.latency_ms,
     upstreamLatencyMs: row.upstream_latency_ms,
+    ttfbMs: row.ttfb_ms,
+    upstreamDoneMs: row.upstream_done_ms,
+    gatewayMs: row.gateway_ms,
     requestBytes: Number(row.request_bytes),
     responseBytes: Number(row.response_bytes),
     ip: row.ip,
@@ -170,6 +194,84 @@ export async function getCall(user: SessionUser, id: string): Promise<CallRow | 
     user.id,
   ]);
   return rows[0] ? toRow(rows[0]) : null;
+}
+
+const headerList = z.array(z.tuple([z.string(), z.string()]));
+
+/** One side (request or response) of a captured call. */
+export type CapturedMessage = {
+  /** [name, value] pairs as sent, secrets `[REDACTED]`; null when headers were not kept. */
+  headers: [string, string][] | null;
+  /** A prefix of at most CAPTURE_MAX_BYTES as text; null for a binary or empty body. */
+  body: string | null;
+  /** The body's true size in bytes, whatever was kept. */
+  bytes: number;
+  /** Only a prefix of the body was kept. */
+  truncated: boolean;
+  contentType: string | null;
+};
+
+/** What the capture mode kept of a call (CAPTURE_BODIES): both sides, redacted. */
+export type CallPayload = { request: CapturedMessage; response: CapturedMessage };
+
+/** One call with everything recorded about it: the call log row plus its payload, if captured. */
+export type CallDetail = CallRow & { payload: CallPayload | null };
+
+// Typed here rather than cast: jsonb and bigint columns come back as JSON and strings.
+const payloadRow = z.object({
+  p_request_headers: headerList.nullable(),
+  p_response_headers: headerList.nullable(),
+  p_request_body: z.string().nullable(),
+  p_response_body: z.string().nullable(),
+  p_request_body_bytes: z.coerce.number().nullable(),
+  p_response_body_bytes: z.coerce.number().nullable(),
+  p_request_truncated: z.boolean().nullable(),
+  p_response_truncated: z.boolean().nullable(),
+  p_request_content_type: z.string().nullable(),
+  p_response_content_type: z.string().nullable(),
+});
+
+function payloadOf(row: z.infer<typeof payloadRow>): CallPayload | null {
+  if (row.p_request_body_bytes === null) return null;
+  return {
+    request: {
+      headers: row.p_request_headers,
+      body: row.p_request_body,
+      bytes: row.p_request_body_bytes,
+      truncated: row.p_request_truncated ?? false,
+      contentType: row.p_request_content_type,
+    },
+    response: {
+      headers: row.p_response_headers,
+      body: row.p_response_body,
+      bytes: row.p_response_body_bytes ?? 0,
+      truncated: row.p_response_truncated ?? false,
+      contentType: row.p_response_content_type,
+    },
+  };
+}
+
+/**
+ * One of the user's calls by its row id, with its captured headers and bodies when the
+ * capture mode kept them (payloads expire after PAYLOAD_RETENTION_DAYS, the call does
+ * not). Null for a missing id or another user's call: callers answer 404, never 403.
+ */
+export async function getCallDetail(user: SessionUser, id: string): Promise<CallDetail | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const { rows } = await db().pool.query<DbRow & z.input<typeof payloadRow>>(
+    `SELECT q.*, p.request_headers AS p_request_headers, p.response_headers AS p_response_headers,
+            p.request_body AS p_request_body, p.response_body AS p_response_body,
+            p.request_body_bytes AS p_request_body_bytes, p.response_body_bytes AS p_response_body_bytes,
+            p.request_truncated AS p_request_truncated, p.response_truncated AS p_response_truncated,
+            p.request_content_type AS p_request_content_type, p.response_content_type AS p_response_content_type
+       FROM (${SELECT} WHERE c.id = $1 AND c.user_id = $2) q
+       LEFT JOIN call_payloads p
+         ON p.request_id = q.request_id AND p.created_at = q.created_at AND p.user_id = $2`,
+    [id, user.id],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return { ...toRow(row), payload: payloadOf(payloadRow.parse(row)) };
 }
 
 /**

@@ -14,6 +14,8 @@ const TYPE_FAMILIES: Record<string, string[]> = {
   BigInt: ["bigint"],
   Boolean: ["boolean"],
   DateTime: ["timestamp with time zone", "date"],
+  Float: ["real", "double precision"],
+  Json: ["jsonb", "json"],
 };
 
 function snake(name: string): string {

@@ -8,6 +8,7 @@ import type { KeyHashes } from "./key-hashes.ts";
 import { resetOf, secondsToReset } from "./month.ts";
 import type { QuotaCounters } from "./quota.ts";
 import type { RateLimits } from "./rate-limit.ts";
+import { outcomeOf } from "../usage/outcome.ts";
 
 /** What one call needs from the running gateway. */
 export type Services = {
@@ -63,21 +64,27 @@ function recordOnClose(
   // "close" fires once per response; on() spares the wrapper once() allocates per call.
   res.on("close", () => {
     const answered = res.writableFinished;
+    const errorCode = outcome.errorCode ?? (answered ? null : "client_closed_request");
     recorder.record({
       requestId: call.requestId,
       userId: call.entry.userId,
       keyId: call.entry.keyId,
       method: call.method,
       path: call.path,
+      query: null,
       // 499: the client closed the connection before any answer was sent.
       status: answered || res.headersSent ? res.statusCode : 499,
       latencyMs: Math.round(performance.now() - call.started),
       upstreamLatencyMs: outcome.upstreamLatencyMs,
+      outcome: outcomeOf(errorCode),
+      ttfbMs: null,
+      upstreamDoneMs: null,
+      gatewayMs: null,
       requestBytes: outcome.requestBytes,
       responseBytes: outcome.responseBytes,
       ip: call.ip,
       userAgent: call.userAgent,
-      errorCode: outcome.errorCode ?? (answered ? null : "client_closed_request"),
+      errorCode,
       billable: outcome.billable,
       createdAt: isoOf(call.arrivedAt),
     });

@@ -2,36 +2,57 @@ import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
 
 // One statement per batch: insert the calls, and from exactly the rows that were new
-// (ON CONFLICT skips replays of a batch that did commit) add to the daily rollup and move
-// the keys' last_used_at forward. Retrying a batch therefore never double counts.
+// (ON CONFLICT skips replays of a batch that did commit) store their captured payloads, add
+// to the daily rollup (failed = status >= 400 or client_aborted) and move the keys'
+// last_used_at forward. Retrying a batch therefore never double counts.
 // `owners` takes the lock the calls → users foreign key used to take for every row, once
 // per account per batch (migration 0006): calls of accounts deleted meanwhile are dropped
 // rather than failing the whole batch, and a deletion waits for this batch to commit, then
 // its trigger removes these calls too, so no call outlives its account.
 const WRITE_SQL = `
 WITH batch AS (
-  SELECT t."requestId" AS request_id, t."userId" AS user_id, t."keyId" AS key_id, t.method, t.path,
-         t.status, t."latencyMs" AS latency_ms, t."upstreamLatencyMs" AS upstream_latency_ms,
+  SELECT t."requestId" AS request_id, t."userId" AS user_id, t."keyId" AS key_id, t.method, t.path, t.query,
+         t.status, COALESCE(t.outcome, 'completed') AS outcome, t."latencyMs" AS latency_ms,
+         t."upstreamLatencyMs" AS upstream_latency_ms, t."ttfbMs" AS ttfb_ms,
+         t."upstreamDoneMs" AS upstream_done_ms, t."gatewayMs" AS gateway_ms,
          t."requestBytes" AS request_bytes, t."responseBytes" AS response_bytes, t.ip,
          t."userAgent" AS user_agent, t."errorCode" AS error_code, t.billable, t."createdAt" AS created_at
   FROM json_to_recordset($1::json) AS t(
-    "requestId" text, "userId" uuid, "keyId" uuid, method text, path text, status int2, "latencyMs" int4,
-    "upstreamLatencyMs" int4, "requestBytes" int8, "responseBytes" int8, ip text, "userAgent" text,
+    "requestId" text, "userId" uuid, "keyId" uuid, method text, path text, query text, status int2,
+    outcome call_outcome, "latencyMs" int4, "upstreamLatencyMs" int4, "ttfbMs" real, "upstreamDoneMs" real,
+    "gatewayMs" real, "requestBytes" int8, "responseBytes" int8, ip text, "userAgent" text,
     "errorCode" text, billable bool, "createdAt" timestamptz)
 ), owners AS (
   SELECT u.id FROM users u WHERE u.id IN (SELECT DISTINCT user_id FROM batch) FOR KEY SHARE
 ), input AS (
   SELECT b.* FROM batch b WHERE b.user_id IN (SELECT id FROM owners)
 ), inserted AS (
-  INSERT INTO calls (request_id, user_id, key_id, method, path, status, latency_ms, upstream_latency_ms,
-                     request_bytes, response_bytes, ip, user_agent, error_code, billable, created_at)
-  SELECT * FROM input
+  INSERT INTO calls (request_id, user_id, key_id, method, path, query, status, outcome, latency_ms,
+                     upstream_latency_ms, ttfb_ms, upstream_done_ms, gateway_ms, request_bytes,
+                     response_bytes, ip, user_agent, error_code, billable, created_at)
+  SELECT request_id, user_id, key_id, method, path, query, status, outcome, latency_ms,
+         upstream_latency_ms, ttfb_ms, upstream_done_ms, gateway_ms, request_bytes,
+         response_bytes, ip, user_agent, error_code, billable, created_at
+  FROM input
   ON CONFLICT (request_id) DO NOTHING
-  RETURNING user_id, key_id, path, status, billable, created_at
+  RETURNING request_id, user_id, key_id, path, status, outcome, billable, created_at
+), payloads AS (
+  INSERT INTO call_payloads (request_id, user_id, created_at, request_headers, response_headers,
+                             request_body, response_body, request_body_bytes, response_body_bytes,
+                             request_truncated, response_truncated, request_content_type,
+                             response_content_type)
+  SELECT i.request_id, i.user_id, i.created_at, p.request -> 'headers', p.response -> 'headers',
+         p.request ->> 'body', p.response ->> 'body', (p.request ->> 'bytes')::int8,
+         (p.response ->> 'bytes')::int8, (p.request ->> 'truncated')::bool,
+         (p.response ->> 'truncated')::bool, p.request ->> 'contentType', p.response ->> 'contentType'
+  FROM json_to_recordset($2::json) AS p("requestId" text, request jsonb, response jsonb)
+  JOIN inserted i ON i.request_id = p."requestId"
+  ON CONFLICT DO NOTHING
+  RETURNING 1
 ), rollup AS (
   INSERT INTO usage_daily AS d (user_id, day, key_id, path, calls, failures, billable)
-  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, key_id, path,
-         count(*), count(*) FILTER (WHERE status >= 400), count(*) FILTER (WHERE billable)
+  SELECT user_id, (created_at AT TIME ZONE 'UTC')::date, key_id, path, count(*),
+         count(*) FILTER (WHERE status >= 400 OR outcome = 'client_aborted'), count(*) FILTER (WHERE billable)
   FROM inserted
   GROUP BY 1, 2, 3, 4
   ORDER BY 1, 2, 3, 4
@@ -47,21 +68,37 @@ WITH batch AS (
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+       (SELECT count(*) FROM payloads)::int AS payloads,
        (SELECT count(*) FROM rollup)::int AS rollups,
        (SELECT count(*) FROM touched)::int AS keys`;
 
+/** JSON for PostgreSQL, which refuses NUL characters in text: they are dropped. */
+function jsonOf(value: unknown, omitPayload: boolean): string {
+  const json = omitPayload
+    ? JSON.stringify(value, (key, v: unknown) => (key === "payload" ? undefined : v))
+    : JSON.stringify(value);
+  if (!json.includes("\\u0000")) return json;
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (omitPayload && key === "payload") return undefined;
+    return typeof v === "string" ? v.replaceAll("\u0000", "") : v;
+  });
+}
+
 /**
- * Writes a batch of call records with their rollups in ONE statement (so one implicit
- * transaction). Idempotent: records already stored are skipped. Returns how many were new.
- * The batch travels as one JSON parameter: JSON.stringify is far cheaper than 15 array
- * parameters, and PostgreSQL refuses NUL characters in text, so they are dropped here.
+ * Writes a batch of call records with their payloads and rollups in ONE statement (so one
+ * implicit transaction). Idempotent: records already stored are skipped. Returns how many
+ * were new. The batch travels as one JSON parameter (JSON.stringify is far cheaper than 20
+ * array parameters); captured payloads as a second one, empty for most batches in the
+ * default capture mode, so uncaptured calls cost the statement nothing more.
  */
 export async function writeCalls(pool: pg.Pool, records: readonly CallRecord[]): Promise<number> {
-  let json = JSON.stringify(records);
-  if (json.includes("\\u0000"))
-    json = JSON.stringify(records, (_key, value: unknown) =>
-      typeof value === "string" ? value.replaceAll("\u0000", "") : value,
-    );
-  const result = await pool.query<{ inserted: number }>(WRITE_SQL, [json]);
+  let payloads: { requestId: string; request: unknown; response: unknown }[] | undefined;
+  for (const r of records) {
+    if (r.payload) (payloads ??= []).push({ requestId: r.requestId, ...r.payload });
+  }
+  const result = await pool.query<{ inserted: number }>(WRITE_SQL, [
+    jsonOf(records, payloads !== undefined),
+    payloads ? jsonOf(payloads, false) : "[]",
+  ]);
   return result.rows[0]?.inserted ?? 0;
 }

@@ -1,4 +1,5 @@
 import type { CallRecord } from "../recorder/call-record.ts";
+import { outcomeOf } from "./outcome.ts";
 
 // Realistic-looking traffic for `demo seed`: a weekly rhythm, business hours, a slow
 // growth trend, a few endpoints of the sample API, and the failures people debug with
@@ -114,6 +115,11 @@ export function demoTraffic(options: DemoTrafficOptions): CallRecord[] {
         status: outcome.status,
         latencyMs,
         upstreamLatencyMs: reachedUpstream ? upstreamMs : null,
+        query: null,
+        outcome: outcomeOf(outcome.errorCode),
+        ttfbMs: null,
+        upstreamDoneMs: null,
+        gatewayMs: null,
         requestBytes: endpoint.requestBytes,
         responseBytes: outcome.status < 400 ? endpoint.responseBytes : 120,
         ip: ips[Math.floor(random() * ips.length)] ?? "203.0.113.10",
