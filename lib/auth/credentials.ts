@@ -3,12 +3,7 @@ import { findUserForSignIn } from "../data/users.ts";
 import { emailSchema } from "./account.schema.ts";
 import { verifyAgainstDummy, verifyPassword } from "./password.ts";
 import type { SessionUser } from "./session.ts";
-import {
-  clearFailedSignIns,
-  recordFailedSignIn,
-  signInRetryAfter,
-  TooManyAttemptsError,
-} from "./throttle.ts";
+import { clearFailedSignIns, reserveSignInAttempt, TooManyAttemptsError } from "./throttle.ts";
 
 export const signInSchema = z.object({
   email: emailSchema,
@@ -19,8 +14,10 @@ export type SignInInput = z.input<typeof signInSchema>;
 
 /**
  * Checks an email and password, throttled per email and per client IP.
- * Returns the user, or null for a wrong email or password (recorded as a failure);
- * throws TooManyAttemptsError while throttled (the password is then not even checked).
+ * The attempt is counted before the password is checked, so concurrent guesses cannot all
+ * slip under the limit. Returns the user, or null for a wrong email or password (the
+ * attempt stays counted); throws TooManyAttemptsError while throttled (the password is
+ * then not even checked).
  */
 export async function verifyCredentials(
   input: SignInInput | Partial<Record<string, unknown>>,
@@ -29,14 +26,11 @@ export async function verifyCredentials(
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  const wait = await signInRetryAfter(email, ip);
+  const wait = await reserveSignInAttempt(email, ip);
   if (wait > 0) throw new TooManyAttemptsError(wait);
   const user = await findUserForSignIn(email);
   if (!user) await verifyAgainstDummy(password);
-  if (!user || !(await verifyPassword(user.passwordHash, password))) {
-    await recordFailedSignIn(email, ip);
-    return null;
-  }
+  if (!user || !(await verifyPassword(user.passwordHash, password))) return null;
   await clearFailedSignIns(email);
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
 }

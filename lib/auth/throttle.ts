@@ -1,5 +1,6 @@
 // Failed sign-in throttling (SPEC §3), kept in PostgreSQL (sign_in_attempts) so it holds
 // across restarts and across several dashboard processes.
+import type { PoolClient } from "pg";
 import { db } from "../db/client.ts";
 
 /** The windows: more failures than this within WINDOW_MINUTES blocks further attempts. */
@@ -19,43 +20,82 @@ export function retryAfterMinutes(seconds: number): string {
   return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-/**
- * Seconds until this email and IP may try again, or 0 when they may now. Once the limit is
- * reached, the wait ends when the oldest failure that keeps the count at the limit ages
- * out of the window: the limit-th newest failure + the window.
- */
-export async function signInRetryAfter(email: string, ip: string): Promise<number> {
+// Advisory-lock namespaces (the two-key form), so an email and an IP never share a lock.
+const EMAIL_LOCK = 7_461_210;
+const IP_LOCK = 7_461_211;
+
+const WAIT_SQL = `WITH by_email AS (
+     SELECT created_at FROM sign_in_attempts
+     WHERE email = $1 AND created_at > now() - make_interval(mins => $5)
+     ORDER BY created_at DESC OFFSET $3 - 1 LIMIT 1
+   ), by_ip AS (
+     SELECT created_at FROM sign_in_attempts
+     WHERE ip = $2 AND created_at > now() - make_interval(mins => $5)
+     ORDER BY created_at DESC OFFSET $4 - 1 LIMIT 1
+   )
+   SELECT ceil(extract(epoch FROM GREATEST(
+     (SELECT created_at FROM by_email), (SELECT created_at FROM by_ip)
+   ) + make_interval(mins => $5) - now()))::int AS wait`;
+
+async function waitSeconds(client: Queryable, email: string, ip: string): Promise<number> {
   const { perEmail, perIp, windowMinutes } = SIGN_IN_LIMITS;
-  const { rows } = await db().pool.query<{ wait: number | null }>(
-    `WITH by_email AS (
-       SELECT created_at FROM sign_in_attempts
-       WHERE email = $1 AND created_at > now() - make_interval(mins => $5)
-       ORDER BY created_at DESC OFFSET $3 - 1 LIMIT 1
-     ), by_ip AS (
-       SELECT created_at FROM sign_in_attempts
-       WHERE ip = $2 AND created_at > now() - make_interval(mins => $5)
-       ORDER BY created_at DESC OFFSET $4 - 1 LIMIT 1
-     )
-     SELECT ceil(extract(epoch FROM GREATEST(
-       (SELECT created_at FROM by_email), (SELECT created_at FROM by_ip)
-     ) + make_interval(mins => $5) - now()))::int AS wait`,
-    [email, ip, perEmail, perIp, windowMinutes],
-  );
+  const { rows } = await client.query<{ wait: number | null }>(WAIT_SQL, [
+    email,
+    ip,
+    perEmail,
+    perIp,
+    windowMinutes,
+  ]);
   return Math.max(0, rows[0]?.wait ?? 0);
 }
 
-/** Records one failed attempt and drops this email's attempts too old to matter. */
-export async function recordFailedSignIn(email: string, ip: string): Promise<void> {
-  await db().pool.query(
-    `WITH gone AS (
-       DELETE FROM sign_in_attempts WHERE email = $1 AND created_at < now() - interval '1 day'
-     )
-     INSERT INTO sign_in_attempts (email, ip) VALUES ($1, $2)`,
-    [email, ip],
-  );
+type Queryable = Pick<PoolClient, "query">;
+
+/**
+ * Seconds until this email and IP may try again, or 0 when they may now (a read only, for
+ * the form's message; the sign-in itself goes through reserveSignInAttempt). Once the limit
+ * is reached, the wait ends when the oldest failure that keeps the count at the limit ages
+ * out of the window: the limit-th newest failure + the window.
+ */
+export function signInRetryAfter(email: string, ip: string): Promise<number> {
+  return waitSeconds(db().pool, email, ip);
 }
 
-/** A successful sign-in forgives that email's earlier failures (not the IP's). */
+/**
+ * Counts one attempt for this email and IP before the password is checked, or returns the
+ * wait in seconds when they are throttled (nothing counted then). Counting first, under
+ * per-email and per-IP advisory locks, is what makes the limit hold under concurrency:
+ * a hundred simultaneous guesses queue on the lock and only the first `perEmail` find
+ * room. The attempt stays counted as a failure unless clearFailedSignIns() forgives it.
+ */
+export async function reserveSignInAttempt(email: string, ip: string): Promise<number> {
+  const client = await db().pool.connect();
+  try {
+    await client.query("BEGIN");
+    // Always email before IP: one fixed order, so two attempts cannot deadlock.
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [EMAIL_LOCK, email]);
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [IP_LOCK, ip]);
+    const wait = await waitSeconds(client, email, ip);
+    if (wait === 0) {
+      await client.query(
+        `WITH gone AS (
+           DELETE FROM sign_in_attempts WHERE email = $1 AND created_at < now() - interval '1 day'
+         )
+         INSERT INTO sign_in_attempts (email, ip) VALUES ($1, $2)`,
+        [email, ip],
+      );
+    }
+    await client.query("COMMIT");
+    return wait;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A successful sign-in forgives that email's failures, its own reserved attempt included (not the IP's). */
 export async function clearFailedSignIns(email: string): Promise<void> {
   await db().pool.query("DELETE FROM sign_in_attempts WHERE email = $1", [email]);
 }

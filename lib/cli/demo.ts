@@ -2,11 +2,10 @@
 // written through the recorder's own batch writer so calls, usage_daily and the keys'
 // last_used_at agree exactly as they would after real gateway traffic.
 import { z } from "zod";
-import { hashPassword } from "../auth/password.ts";
 import type { SessionUser } from "../auth/session.ts";
 import type { Database } from "../db/client.ts";
 import { createKey } from "../data/keys.ts";
-import { createUser } from "../data/users.ts";
+import { createUser, setPassword } from "../data/users.ts";
 import { writeCalls } from "../recorder/sql.ts";
 import { demoTraffic } from "../usage/demo-traffic.ts";
 import { actingUser } from "./usage.ts";
@@ -36,29 +35,43 @@ const seedFlags = z.object({
   password: z.string().min(8, "--password must be at least 8 characters").optional(),
   days: z.coerce.number().int().min(1, "--days must be 1–90").max(90, "--days must be 1–90").default(30),
   reset: z.enum(["true"]).optional(),
+  "force-real-account": z.enum(["true"]).optional(),
 });
+
+/** What demo seed may do to an account it did not create itself. */
+function refuseRealAccount(email: string, what: string): never {
+  throw new CliError(
+    `${email} was not created by demo seed: ${what}. Add --force-real-account if you really mean it.`,
+  );
+}
 
 async function ensureUser(
   database: Database,
   email: string,
   password: string | undefined,
-): Promise<{ user: SessionUser; password: string | null; created: boolean }> {
+  forceRealAccount: boolean,
+): Promise<{ user: SessionUser; password: string | null; created: boolean; demo: boolean }> {
   const existing = await database.prisma.user.findFirst({
     where: { email: { equals: email, mode: "insensitive" } },
-    select: { id: true },
+    select: { id: true, createdByDemo: true },
   });
   if (existing) {
     if (password) {
-      await database.pool.query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", [
-        existing.id,
-        await hashPassword(password),
-      ]);
+      if (!existing.createdByDemo && !forceRealAccount)
+        refuseRealAccount(email, "--password would replace its password");
+      await setPassword(existing.id, password);
     }
-    return { user: await actingUser(database, email), password: password ?? null, created: false };
+    return {
+      user: await actingUser(database, email),
+      password: password ?? null,
+      created: false,
+      demo: existing.createdByDemo,
+    };
   }
   const chosen = password ?? DEMO_PASSWORD;
   const user = await createUser({ email, password: chosen, name: "Demo developer", planSlug: "basic" });
-  return { user, password: chosen, created: true };
+  await database.pool.query("UPDATE users SET created_by_demo = true WHERE id = $1", [user.id]);
+  return { user, password: chosen, created: true, demo: true };
 }
 
 async function ensureKeys(database: Database, user: SessionUser): Promise<{ id: string; name: string }[]> {
@@ -81,12 +94,18 @@ async function ensureKeys(database: Database, user: SessionUser): Promise<{ id: 
 }
 
 const seed: Command = {
-  usage: "demo seed [--email E] [--password P] [--days N] [--reset]",
+  usage: "demo seed [--email E] [--password P] [--days N] [--reset] [--force-real-account]",
   async run(flags, database): Promise<SeedResult> {
     const parsed = seedFlags.safeParse(flags);
     if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? "invalid flags");
     const { email = DEMO_EMAIL, password, days, reset } = parsed.data;
-    const { user, password: shownPassword, created } = await ensureUser(database, email, password);
+    const force = parsed.data["force-real-account"] === "true";
+    const {
+      user,
+      password: shownPassword,
+      created,
+      demo,
+    } = await ensureUser(database, email, password, force);
     const keys = await ensureKeys(database, user);
     const { rows } = await database.pool.query<{ calls: string }>(
       "SELECT count(*)::text AS calls FROM calls WHERE user_id = $1",
@@ -94,6 +113,7 @@ const seed: Command = {
     );
     let calls = Number(rows[0]?.calls ?? 0);
     if (calls > 0 && reset) {
+      if (!demo && !force) refuseRealAccount(email, "--reset would delete its real call history");
       // Only the demo account's own history, so the graph can be regenerated from scratch.
       await database.pool.query("DELETE FROM usage_daily WHERE user_id = $1", [user.id]);
       await database.pool.query("DELETE FROM calls WHERE user_id = $1", [user.id]);

@@ -161,3 +161,28 @@ export async function listUsersWithUsage(actor: SessionUser): Promise<UserWithUs
   );
   return rows.map((row) => ({ ...row, callsThisMonth: Number(row.callsThisMonth) }));
 }
+
+/**
+ * Ends every session of an account: the version its session tokens must carry moves on,
+ * so requireUser() refuses all tokens issued before. Called at sign-out, password change
+ * and account deletion; call it when suspending an account too. Returns whether the
+ * account exists.
+ */
+export async function endAllSessions(userId: string): Promise<boolean> {
+  if (!z.uuid().safeParse(userId).success) return false;
+  const { rowCount } = await db().pool.query(
+    "UPDATE users SET session_version = session_version + 1 WHERE id = $1",
+    [userId],
+  );
+  return rowCount === 1;
+}
+
+/** Replaces an account's password (already validated by the caller) and ends its sessions. */
+export async function setPassword(userId: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db().pool.query(
+    `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
+     WHERE id = $1`,
+    [userId, passwordHash],
+  );
+}

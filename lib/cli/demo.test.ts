@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { createTestUser } from "../data/keys-test-support.ts";
+import { testDatabase } from "../db/test-database.ts";
+import { CliError, type Flags } from "./command.ts";
+import { commands } from "./index.ts";
+
+const database = testDatabase();
+
+type Seeded = { userId: string; calls: number };
+
+async function seed(flags: Flags): Promise<Seeded> {
+  return (await commands["demo seed"]!.run(flags, database)) as Seeded;
+}
+
+async function callIds(userId: string): Promise<string[]> {
+  const { rows } = await database.pool.query<{ id: string }>(
+    "SELECT id::text AS id FROM calls WHERE user_id = $1 ORDER BY id",
+    [userId],
+  );
+  return rows.map((r) => r.id);
+}
+
+describe("demo seed --reset", () => {
+  it("refuses to wipe an account demo seed did not create, unless --force-real-account", async () => {
+    const real = await createTestUser(database, "real-account");
+    await seed({ email: real.email, days: "2" });
+    const before = await callIds(real.id);
+    expect(before.length).toBeGreaterThan(0);
+
+    await expect(seed({ email: real.email, reset: "true" })).rejects.toThrow(CliError);
+    await expect(seed({ email: real.email, reset: "true" })).rejects.toThrow(
+      /was not created by demo seed: --reset would delete its real call history.*--force-real-account/,
+    );
+    await expect(seed({ email: real.email, password: "replaced password 1" })).rejects.toThrow(
+      /--password would replace its password/,
+    );
+    expect(await callIds(real.id)).toEqual(before);
+
+    await seed({ email: real.email, reset: "true", "force-real-account": "true", days: "2" });
+    const after = await callIds(real.id);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.some((id) => before.includes(id))).toBe(false);
+  });
+
+  it("resets an account it created itself", async () => {
+    const email = `demo-reset-${randomUUID()}@example.com`;
+    const first = await seed({ email, days: "2" });
+    const before = await callIds(first.userId);
+    await seed({ email, reset: "true", days: "2" });
+    const after = await callIds(first.userId);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.some((id) => before.includes(id))).toBe(false);
+  });
+});
