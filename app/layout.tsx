@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { TimeZoneProvider } from "@/components/ui/local-time.tsx";
+import { viewerTimeZone } from "@/lib/time/viewer-zone.ts";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,10 +19,12 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-dvh font-sans">{children}</body>
+      <body className="min-h-dvh font-sans">
+        <TimeZoneProvider zone={await viewerTimeZone()}>{children}</TimeZoneProvider>
+      </body>
     </html>
   );
 }

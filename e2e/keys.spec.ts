@@ -186,6 +186,9 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   await page.keyboard.press("Escape");
   await expect(roll).toBeHidden();
   await expect(row.getByRole("cell").nth(4)).toHaveText("Expired");
+  // The expired key's switch is gone rather than claiming "Active".
+  await expect(row.getByRole("cell").nth(5)).toHaveText("Stopped");
+  await expect(row.getByRole("switch")).toHaveCount(0);
   await expect(rowOf(page, newKey).getByRole("cell").nth(4)).toHaveText("Never");
   const refused = await fetch(`${gatewayUrl}/v2/price?symbol=BTC`, { headers: { "x-api-key": key } });
   expect(refused.status).toBe(401);
@@ -199,4 +202,45 @@ test("keys work by keyboard on a phone-sized screen", async ({ page }) => {
   await expect(status).toHaveAttribute("aria-busy", "false");
   await page.reload();
   await expect(status).not.toBeChecked();
+});
+
+test.describe("in the viewer's time zone", () => {
+  test.use({ timezoneId: "Asia/Kolkata" });
+
+  test("times are local with a 24-hour clock, the zone is named and UTC is on hover", async ({ page }) => {
+    await signUp(page);
+    await page.goto("/keys");
+    await page.getByRole("button", { name: "Create your first key" }).click();
+    const create = page.getByRole("dialog", { name: "Create API key" });
+    await create.getByLabel("Name").fill("Zoned");
+    await create.getByRole("button", { name: "Create key" }).click();
+    await create.getByRole("button", { name: "Done" }).click();
+
+    const header = page.getByRole("columnheader", { name: /Created/ });
+    await expect(header).toHaveText("Created (Asia/Kolkata, UTC+5:30)");
+    const created = page
+      .getByRole("row")
+      .filter({ hasText: "Zoned" })
+      .getByRole("cell")
+      .nth(2)
+      .locator("time");
+    const iso = await created.getAttribute("datetime");
+    if (!iso) throw new Error("no datetime on the created time");
+    const expected = new Intl.DateTimeFormat("en-US", {
+      timeZone: "Asia/Kolkata",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(iso));
+    await expect(created).toHaveText(expected);
+    await expect(created).toHaveAttribute("title", `${iso.slice(0, 19).replace("T", " ")} UTC`);
+
+    // The server already renders the local time (no "… UTC" first and a swap after hydration).
+    const html = await (await page.request.get("/keys")).text();
+    expect(html).toContain("Asia/Kolkata, UTC+5:30");
+    expect(html).toContain(expected);
+  });
 });

@@ -1,8 +1,8 @@
 import { Badge } from "@/components/ui/badge.tsx";
+import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeySummary } from "@/lib/data/keys.ts";
 import { DeleteKeyDialog } from "./delete-key-dialog.tsx";
-import { LocalDate } from "./local-date.tsx";
 import { RollKeyDialog } from "./roll-key-dialog.tsx";
 import { StatusToggle } from "./status-toggle.tsx";
 
@@ -17,9 +17,15 @@ export function KeysTable({ keys, now }: { keys: KeySummary[]; now: Date }) {
         <tr>
           <TableHeaderCell>Key name</TableHeaderCell>
           <TableHeaderCell>Key</TableHeaderCell>
-          <TableHeaderCell>Created</TableHeaderCell>
-          <TableHeaderCell>Last used</TableHeaderCell>
-          <TableHeaderCell>Expires</TableHeaderCell>
+          <TableHeaderCell>
+            <TimeZoneHeader label="Created" />
+          </TableHeaderCell>
+          <TableHeaderCell>
+            <TimeZoneHeader label="Last used" />
+          </TableHeaderCell>
+          <TableHeaderCell>
+            <TimeZoneHeader label="Expires" />
+          </TableHeaderCell>
           <TableHeaderCell>Status</TableHeaderCell>
           {/* relative: the sr-only label is absolutely positioned and must stay inside the
               table's scroll box, or it widens the whole page on a phone. */}
@@ -42,10 +48,10 @@ export function KeysTable({ keys, now }: { keys: KeySummary[]; now: Date }) {
                 </code>
               </TableCell>
               <TableCell className="whitespace-nowrap">
-                <LocalDate value={key.createdAt} />
+                <LocalTime value={key.createdAt} seconds={false} />
               </TableCell>
               <TableCell className="whitespace-nowrap">
-                <LocalDate value={key.lastUsedAt} fallback="Never" />
+                <LocalTime value={key.lastUsedAt} seconds={false} fallback="Never" />
               </TableCell>
               <TableCell className="whitespace-nowrap">
                 {expired ? (
@@ -53,11 +59,17 @@ export function KeysTable({ keys, now }: { keys: KeySummary[]; now: Date }) {
                     Expired
                   </Badge>
                 ) : (
-                  <LocalDate value={key.expiresAt} fallback="Never" />
+                  <LocalTime value={key.expiresAt} seconds={false} fallback="Never" />
                 )}
               </TableCell>
               <TableCell>
-                <StatusToggle id={key.id} name={key.name} status={key.status} />
+                {expired ? (
+                  // An expired key (e.g. the old half of a roll) no longer works whatever its
+                  // switch says, so there is no switch to mislead.
+                  <span className="text-sm text-fg-muted">Stopped</span>
+                ) : (
+                  <StatusToggle id={key.id} name={key.name} status={key.status} />
+                )}
               </TableCell>
               <TableCell>
                 <div className="flex justify-end gap-1">

@@ -7,10 +7,10 @@ import { rollKeyAction } from "@/app/(dashboard)/keys/actions.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
+import { LocalTime } from "@/components/ui/local-time.tsx";
 import type { CreatedKey, KeySummary } from "@/lib/data/keys.ts";
 import { rollExpiryLabels, type RollExpiry } from "@/lib/keys/schema.ts";
 import { KeyReveal } from "./key-reveal.tsx";
-import { LocalDate } from "./local-date.tsx";
 import { useInitialFocus } from "./use-initial-focus.ts";
 
 type Target = Pick<KeySummary, "id" | "name" | "prefix" | "last4">;
@@ -57,7 +57,7 @@ function RollKeyForm({ apiKey, onDone }: { apiKey: Target; onDone: () => void })
           <code className="font-mono text-fg">
             {oldKey.prefix}…{oldKey.last4}
           </code>{" "}
-          expires <LocalDate value={oldKey.expiresAt} fallback="never" />.
+          expires <LocalTime value={oldKey.expiresAt} seconds={false} fallback="never" withZone />.
         </p>
         <DialogFooter>
           <Button onClick={onDone}>Done</Button>

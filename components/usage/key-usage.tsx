@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge.tsx";
+import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeyUsage } from "@/lib/data/usage.ts";
 import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
 import { formatCount } from "@/lib/usage/format.ts";
-import { LocalTime } from "./local-time.tsx";
 
 /** Calls per key over the window, busiest first; idle keys are flagged for clean-up. */
 export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
@@ -31,7 +31,9 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                 <TableHeaderCell className="pl-4 sm:pl-5">Key</TableHeaderCell>
                 <TableHeaderCell className="text-right">Calls</TableHeaderCell>
                 <TableHeaderCell className="text-right">Failed</TableHeaderCell>
-                <TableHeaderCell className="pr-4 sm:pr-5">Last used</TableHeaderCell>
+                <TableHeaderCell className="pr-4 sm:pr-5">
+                  <TimeZoneHeader label="Last used" />
+                </TableHeaderCell>
               </tr>
             </TableHead>
             <TableBody>
@@ -60,11 +62,7 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                   <TableCell className="text-right tabular-nums">{formatCount(key.calls)}</TableCell>
                   <TableCell className="text-right tabular-nums">{formatCount(key.failures)}</TableCell>
                   <TableCell className="pr-4 whitespace-nowrap text-fg-muted sm:pr-5">
-                    {key.lastUsedAt ? (
-                      <LocalTime value={key.lastUsedAt.toISOString()} seconds={false} />
-                    ) : (
-                      "Never"
-                    )}
+                    <LocalTime value={key.lastUsedAt} seconds={false} fallback="Never" />
                   </TableCell>
                 </TableRow>
               ))}
