@@ -6,6 +6,7 @@ const instant = new Date("2026-11-20T14:30:05.123Z");
 describe("time zone rule", () => {
   it("accepts IANA zones and falls back to UTC for missing or unknown ones", () => {
     expect(parseTimeZone("Europe/Berlin")).toBe("Europe/Berlin");
+    expect(parseTimeZone("Asia/Kolkata")).toBe("Asia/Kolkata");
     expect(parseTimeZone(undefined)).toBe("UTC");
     expect(parseTimeZone("")).toBe("UTC");
     expect(parseTimeZone("Mars/Olympus")).toBe("UTC");

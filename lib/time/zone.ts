@@ -10,7 +10,10 @@ export const TIME_ZONE_COOKIE = "tz";
 export function parseTimeZone(raw: string | undefined): string {
   if (!raw || raw.length > 64) return "UTC";
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: raw }).resolvedOptions().timeZone;
+    // Validated, but kept as the browser spelled it: ICU's canonical names can be old ones
+    // (Asia/Kolkata resolves to Asia/Calcutta).
+    new Intl.DateTimeFormat("en-US", { timeZone: raw });
+    return raw;
   } catch {
     return "UTC";
   }
