@@ -28,8 +28,15 @@ export type KeyCacheOptions = {
   refreshMs?: number;
   /** While the database is down, entries confirmed this recently keep working (ms). */
   graceMs?: number;
-  /** Unknown hashes are remembered this long, so a bad key cannot hammer the database (ms). */
+  /**
+   * Unknown hashes are remembered this long, so a forged key that passes the checksum costs
+   * one query per TTL, not one per call (ms). Nothing tells the gateway a key was created,
+   * so this stays under the 1 s in which key changes take effect: a key created right after
+   * a miss (a client trying it before the dashboard finished) works within that second.
+   */
   negativeTtlMs?: number;
+  /** How many unknown hashes are remembered; beyond it the least recently seen drop out. */
+  negativeMax?: number;
   /** Upper bound on a single key lookup, so a hung database turns into 503s, not hung calls. */
   queryTimeoutMs?: number;
   max?: number;
@@ -102,13 +109,14 @@ export class KeyCache {
     this.settings = {
       refreshMs: options.refreshMs ?? 250,
       graceMs: options.graceMs ?? 60_000,
-      negativeTtlMs: options.negativeTtlMs ?? 2_000,
+      negativeTtlMs: options.negativeTtlMs ?? 750,
+      negativeMax: options.negativeMax ?? 10_000,
       queryTimeoutMs: options.queryTimeoutMs ?? 2_000,
       max: options.max ?? 100_000,
     };
     // Keys unused for 10 minutes drop out, which also keeps the refresh query small.
     this.entries = new LRUCache({ max: this.settings.max, ttl: 600_000, updateAgeOnGet: true });
-    this.unknown = new LRUCache({ max: this.settings.max, ttl: this.settings.negativeTtlMs });
+    this.unknown = new LRUCache({ max: this.settings.negativeMax, ttl: this.settings.negativeTtlMs });
   }
 
   /** Starts the background refresher. */

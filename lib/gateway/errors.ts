@@ -9,6 +9,7 @@ export type GatewayErrorCode =
   | "rate_limited"
   | "quota_exceeded"
   | "payload_too_large"
+  | "invalid_path"
   | "upstream_unreachable"
   | "upstream_timeout"
   | "unavailable"
@@ -22,6 +23,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   rate_limited: 429,
   quota_exceeded: 429,
   payload_too_large: 413,
+  invalid_path: 400,
   upstream_unreachable: 502,
   upstream_timeout: 504,
   unavailable: 503,
@@ -37,6 +39,7 @@ const MESSAGE: Record<GatewayErrorCode, string> = {
     "Too many requests for your plan's rate limit. Retry after the number of seconds in Retry-After.",
   quota_exceeded: "Your monthly quota is used up. It resets at the time in X-Quota-Reset.",
   payload_too_large: "The request body is larger than the gateway accepts.",
+  invalid_path: "The request path climbs out of the API's base path (a `..` segment, plain or encoded).",
   upstream_unreachable: "The upstream API could not be reached.",
   upstream_timeout: "The upstream API did not answer in time.",
   unavailable: "The gateway cannot verify this API key right now. Retry shortly.",

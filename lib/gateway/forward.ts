@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { Pool, type Dispatcher } from "undici";
 import { sendError, type GatewayErrorCode } from "./errors.ts";
 import { responseHeaders, upstreamHeaders, type KeySource } from "./headers.ts";
+import { normalizePath } from "./upstream-path.ts";
 
 /** How a forwarded call went, for the call record. */
 export type ForwardOutcome = {
@@ -20,6 +21,7 @@ export type UpstreamOptions = {
   timeoutMs: number;
   bodyLimit: number;
   authHeader: { name: string; value: string } | undefined;
+  trustProxy: boolean;
 };
 
 /** A keep-alive connection pool to the upstream and what the gateway needs to reach it. */
@@ -37,16 +39,19 @@ export class Upstream {
     });
   }
 
-  /** The request target upstream: UPSTREAM_URL's path, then the client's path and query unchanged. */
-  target(requestUrl: string): string {
-    if (requestUrl.startsWith("/")) return this.basePath + requestUrl;
-    // absolute-form (`GET http://host/path`): keep only the path and query
-    try {
+  /**
+   * The request target upstream: UPSTREAM_URL's path, then the client's path (dot segments
+   * resolved) and query; undefined when the path would leave UPSTREAM_URL's path.
+   */
+  target(requestUrl: string): string | undefined {
+    let path: string | undefined = "/";
+    if (requestUrl.startsWith("/")) path = normalizePath(requestUrl);
+    else if (URL.canParse(requestUrl)) {
+      // absolute-form (`GET http://host/path`): keep only the path and query
       const url = new URL(requestUrl);
-      return this.basePath + url.pathname + url.search;
-    } catch {
-      return `${this.basePath}/`;
+      path = normalizePath(url.pathname + url.search);
     }
+    return path === undefined ? undefined : this.basePath + path;
   }
 
   close(): Promise<void> {
@@ -86,6 +91,8 @@ function upstreamErrorCode(error: Error): GatewayErrorCode {
 
 type ForwardContext = {
   requestId: string;
+  /** The request target upstream, from Upstream.target(). */
+  target: string;
   keyHeader: KeySource["header"];
   /** The gateway's own response headers (request id, rate limit, quota). */
   headers: Record<string, string>;
@@ -203,7 +210,7 @@ export function forward(
   outcome: ForwardOutcome,
   done: () => void,
 ): void {
-  const { bodyLimit, authHeader } = upstream.options;
+  const { bodyLimit, authHeader, trustProxy } = upstream.options;
   const declared = Number(req.headers["content-length"] ?? Number.NaN);
   const chunked = hasBody(req) && !Number.isFinite(declared);
   const limited = chunked ? new LimitedBody(bodyLimit) : undefined;
@@ -219,13 +226,14 @@ export function forward(
   try {
     upstream.pool.dispatch(
       {
-        path: upstream.target(req.url ?? "/"),
+        path: context.target,
         method,
         headers: upstreamHeaders(req, {
           keyHeader: context.keyHeader,
           requestId: context.requestId,
           authHeader,
           chunked,
+          trustProxy,
         }),
         body: limited ?? (hasBody(req) ? req : null),
         headersTimeout: upstream.options.timeoutMs,

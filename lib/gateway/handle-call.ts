@@ -189,6 +189,9 @@ function afterLookup(
     return refuse(res, outcome, requestId, headers, "key_expired");
   if (entry.status !== "active") return refuse(res, outcome, requestId, headers, "key_disabled");
 
+  const target = services.upstream.target(req.url ?? "/");
+  if (target === undefined) return refuse(res, outcome, requestId, headers, "invalid_path");
+
   const { plan } = entry;
   const rate = services.limits.take(entry.userId, plan.rpm, arrivedAt);
   headers["ratelimit-policy"] = `"${plan.slug}";q=${plan.rpm};w=60`;
@@ -212,7 +215,14 @@ function afterLookup(
     });
 
   outcome.billable = true;
-  forward(req, res, services.upstream, { requestId, keyHeader: source.header, headers }, outcome, () => {
-    if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
-  });
+  forward(
+    req,
+    res,
+    services.upstream,
+    { requestId, target, keyHeader: source.header, headers },
+    outcome,
+    () => {
+      if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+    },
+  );
 }

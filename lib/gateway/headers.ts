@@ -74,7 +74,13 @@ export type UpstreamHeaderContext = {
   authHeader: { name: string; value: string } | undefined;
   /** Whether the body is re-chunked by undici (so content-length must not be passed on). */
   chunked: boolean;
+  /** TRUST_PROXY: the proxy in front sets X-Forwarded-Host/-Proto; else the client could forge them. */
+  trustProxy: boolean;
 };
+
+// Without a trusted proxy in front, these describe this gateway's own listener, so the
+// gateway writes them itself rather than passing on what any client can send.
+const FORWARDED_BY_GATEWAY = new Set(["x-forwarded-host", "x-forwarded-proto"]);
 
 /** The headers sent upstream, as a flat name/value list (duplicates kept, as received). */
 export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderContext): string[] {
@@ -94,6 +100,7 @@ export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderCon
     const lower = name.toLowerCase();
     if (REQUEST_DROP.has(lower) || (connectionTokens.length > 0 && connectionTokens.includes(lower)))
       continue;
+    if (!context.trustProxy && FORWARDED_BY_GATEWAY.has(lower)) continue;
     if (lower === "authorization" && context.keyHeader === "authorization") continue;
     if (lower === "content-length" && context.chunked) continue;
     if (context.authHeader && lower === context.authHeader.name) continue;
@@ -102,8 +109,10 @@ export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderCon
   const peer = normalizeIp(req.socket?.remoteAddress ?? "unknown");
   const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
   out.push("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
-  if (req.headers.host && !req.headers["x-forwarded-host"]) out.push("x-forwarded-host", req.headers.host);
-  if (!req.headers["x-forwarded-proto"]) out.push("x-forwarded-proto", "http");
+  const trusted = context.trustProxy;
+  if (req.headers.host && !(trusted && req.headers["x-forwarded-host"]))
+    out.push("x-forwarded-host", req.headers.host);
+  if (!(trusted && req.headers["x-forwarded-proto"])) out.push("x-forwarded-proto", "http");
   out.push("x-request-id", context.requestId);
   if (context.authHeader) out.push(context.authHeader.name, context.authHeader.value);
   return out;

@@ -124,6 +124,7 @@ export async function startGateway(
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     authHeader: config.UPSTREAM_AUTH_HEADER,
+    trustProxy: config.TRUST_PROXY,
   });
   let closing = false;
   let inFlight = 0;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
 import type { Database } from "../db/client.ts";
-import { generateKey } from "../keys/key.ts";
+import { generateKey, type NewKey } from "../keys/key.ts";
 import { startSampleApi, type SampleApi } from "../sample-api/server.ts";
 import { startGateway, type Gateway, type GatewayConfig, type GatewayOptions } from "./server.ts";
 
@@ -29,9 +29,9 @@ export type TestKey = { id: string; key: string; hash: string };
 export async function createKey(
   pool: pg.Pool,
   userId: string,
-  options: { status?: "active" | "inactive"; expiresAt?: Date } = {},
+  options: { status?: "active" | "inactive"; expiresAt?: Date; generated?: NewKey } = {},
 ): Promise<TestKey> {
-  const key = generateKey();
+  const key = options.generated ?? generateKey();
   const result = await pool.query<{ id: string }>(
     `INSERT INTO api_keys (user_id, name, hash, prefix, last4, status, expires_at)
      VALUES ($1, 'test key', $2, $3, $4, $5, $6) RETURNING id::text`,

@@ -10,6 +10,8 @@ const GATEWAY: Record<string, string> = {
   rate_limited: "Over the plan's requests-per-minute limit. Back off and retry after Retry-After seconds.",
   quota_exceeded: "The monthly quota was used up. It resets at 00:00 UTC on the 1st, or upgrade the plan.",
   payload_too_large: "The request body was larger than the gateway accepts.",
+  invalid_path:
+    "The path used `..` (plain or encoded) to climb out of the API's base path, so it was refused.",
   upstream_unreachable: "The gateway could not connect to the upstream API (connection refused or reset).",
   upstream_timeout: "The upstream API sent no response headers within the gateway's timeout.",
   unavailable: "The gateway could not verify the key because its database was unreachable. Retry shortly.",
