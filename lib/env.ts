@@ -31,6 +31,8 @@ const schema = z.object({
     .int()
     .min(1)
     .default(10 * 1024 * 1024),
+  /** How long a stop lets in-flight gateway calls finish before cutting them off. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(25_000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")

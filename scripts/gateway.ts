@@ -21,7 +21,9 @@ async function main() {
   database.pool.on("error", () => undefined);
   // Without UPSTREAM_URL, forward to the sample API that `npm start` runs.
   const upstreamUrl = config.UPSTREAM_URL ?? `http://localhost:${config.SAMPLE_API_PORT}`;
-  const gateway = await startGateway({ ...config, upstreamUrl }, database);
+  const gateway = await startGateway({ ...config, upstreamUrl }, database, {
+    drainMs: config.SHUTDOWN_DRAIN_MS,
+  });
   console.log(`gateway listening on ${gateway.url} -> ${upstreamUrl} (pid ${process.pid})`);
 
   let stopping = false;

@@ -1,5 +1,8 @@
 // `npm start` (and `npm run dev` with --dev): database, migrations, dashboard, gateway
-// and sample API, with a clean shutdown on Ctrl-C / SIGTERM (SPEC §2, §7).
+// and sample API. Ctrl-C, SIGTERM or SIGHUP (to this process or its whole process group)
+// stop it in this order: stop accepting calls, finish the ones in flight (up to
+// SHUTDOWN_DRAIN_MS), write every record, stop the dashboard and the sample API, stop the
+// embedded PostgreSQL, remove DATA_DIR/tollgate.pid.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
@@ -14,17 +17,31 @@ import { startSampleApi } from "../lib/sample-api/server.ts";
 
 const dev = process.argv.includes("--dev");
 const nextBin = path.resolve("node_modules/next/dist/bin/next");
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 async function main() {
   const config = env();
   await fs.mkdir(config.dataDir, { recursive: true });
   const releaseLock = await takeLock(config.dataDir);
+  // Run last to first: each service is stopped before the ones it depends on.
   const cleanups: Array<() => Promise<unknown>> = [releaseLock];
-  const shutdown = async (code: number) => {
-    for (const cleanup of cleanups.reverse())
-      await cleanup().catch((error: Error) => console.error(error.message));
-    process.exit(code);
-  };
+  let stopping: Promise<never> | undefined;
+  const shutdown = (code: number) =>
+    (stopping ??= (async () => {
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((error: Error) => console.error(error.message));
+      console.log(code === 0 ? "Tollgate stopped." : "Tollgate stopped after an error.");
+      process.exit(code);
+    })());
+  // `process.on`, not `once`: a signal to the process group arrives more than once (npm and
+  // tsx relay it), and with no listener left Node would exit on the spot.
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (stopping) return;
+      console.log(`\n${signal}: stopping (finishing in-flight calls, writing records)…`);
+      void shutdown(0);
+    });
+  }
   try {
     const database = await connectDatabase(config);
     cleanups.push(database.stop);
@@ -46,9 +63,10 @@ async function main() {
       cleanups.push(sample.close);
       upstreamUrl = sample.url;
     }
-    const gateway = await startGateway({ ...config, upstreamUrl }, pools);
-    cleanups.push(gateway.close);
-
+    const secret = await authSecret(config.dataDir, config.AUTH_SECRET);
+    const gateway = await startGateway({ ...config, upstreamUrl }, pools, {
+      drainMs: config.SHUTDOWN_DRAIN_MS,
+    });
     const dashboard = spawn(
       process.execPath,
       [nextBin, dev ? "dev" : "start", "-p", String(config.PORT), "-H", config.HOSTNAME],
@@ -57,7 +75,7 @@ async function main() {
         env: {
           ...process.env,
           DATABASE_URL: database.url,
-          AUTH_SECRET: await authSecret(config.dataDir, config.AUTH_SECRET),
+          AUTH_SECRET: secret,
           AUTH_TRUST_HOST: "true",
           GATEWAY_URL: gateway.url,
           NEXT_TELEMETRY_DISABLED: "1",
@@ -65,9 +83,14 @@ async function main() {
       },
     );
     cleanups.push(() => stopChild(dashboard));
-    dashboard.once("exit", (code) => {
-      console.error(`The dashboard exited (code ${code}); shutting down.`);
-      void shutdown(1);
+    // Pushed after the dashboard so it runs before it: calls drain and records are written first.
+    cleanups.push(gateway.close);
+    dashboard.once("exit", (code, signal) => {
+      if (stopping) return;
+      // A signal to the whole process group reaches the dashboard too: a stop, not a crash.
+      const stopped = code === 0 || (STOP_SIGNALS as readonly (string | null)[]).includes(signal);
+      console.error(`The dashboard exited (${signal ?? `code ${code}`}); shutting down.`);
+      void shutdown(stopped ? 0 : 1);
     });
 
     console.log(`
@@ -77,12 +100,6 @@ Tollgate is running
   upstream    ${upstreamUrl}${config.UPSTREAM_URL ? "" : "  (sample API)"}
   data        ${config.DATABASE_URL ? "external PostgreSQL (DATABASE_URL)" : config.dataDir}
 `);
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.once(signal, () => {
-        console.log(`\n${signal}: stopping (finishing in-flight calls, flushing records)…`);
-        void shutdown(0);
-      });
-    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     await shutdown(1);
@@ -90,7 +107,7 @@ Tollgate is running
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   child.removeAllListeners("exit");
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);

@@ -182,7 +182,7 @@ export async function startGateway(
     server.closeIdleConnections();
     if (inFlight > 0) {
       const drain = new Promise<void>((resolve) => (drained = resolve));
-      const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 10_000);
+      const timer = setTimeout(() => server.closeAllConnections(), options.drainMs ?? 25_000);
       await drain;
       clearTimeout(timer);
     }
