@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // A zone far from UTC (+12:45/+13:45, so even the date differs from UTC's most of the
+    // day): code that used local time where it means UTC fails here, not only in production.
+    // Tests that need another zone set it themselves.
+    env: { TZ: "Pacific/Chatham" },
   },
   resolve: { alias: { "@": import.meta.dirname } },
 });

@@ -41,8 +41,16 @@ async function expectError(path: string, headers: Record<string, string>, status
 
 describe("SPEC §5 error table", () => {
   it("401 missing_api_key without a key header, and nothing recorded", async () => {
-    await expectError("/v2/tokens", {}, 401, "missing_api_key");
-    await expectError("/v2/tokens", { authorization: "Basic abc" }, 401, "missing_api_key");
+    // A keyed call first, so there is an account the gateway could wrongly book them to.
+    const key = await createKey(database.pool, await createAccount(database.pool));
+    expect((await call("/v2/tokens", { "x-api-key": key.key })).res.status).toBe(200);
+    const ids = [
+      await expectError("/v2/tokens", {}, 401, "missing_api_key"),
+      await expectError("/v2/tokens", { authorization: "Basic abc" }, 401, "missing_api_key"),
+    ].map((res) => res.headers.get("x-request-id"));
+    await t.gateway.flush();
+    const recorded = await database.pool.query("SELECT 1 FROM calls WHERE request_id = ANY($1)", [ids]);
+    expect(recorded.rowCount).toBe(0);
   });
 
   it("401 invalid_api_key for a malformed key, a bad checksum and an unknown key", async () => {
@@ -108,8 +116,23 @@ describe("SPEC §5 error table", () => {
     const b = await call("/x");
     expect(a.res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.res.headers.get("x-request-id")).not.toBe(b.res.headers.get("x-request-id"));
-    const spoofed = await call("/x", { "x-request-id": randomUUID() });
+    const sent = randomUUID();
+    const spoofed = await call("/x", { "x-request-id": sent });
     expect(spoofed.json().error.request_id).toBe(spoofed.res.headers.get("x-request-id"));
+    expect(spoofed.res.headers.get("x-request-id")).not.toBe(sent);
+
+    // A forwarded, recorded call: neither the answer, the upstream nor the record sees it.
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const echoed = await call("/echo", { "x-api-key": key.key, "x-request-id": sent });
+    expect(echoed.res.status).toBe(200);
+    const own = echoed.res.headers.get("x-request-id");
+    expect(own).toMatch(/^[0-9a-f-]{36}$/);
+    expect(own).not.toBe(sent);
+    const upstream = JSON.parse(echoed.text) as { headers: Record<string, string> };
+    expect(upstream.headers["x-request-id"]).toBe(own);
+    await t.gateway.flush();
+    expect((await callsOf(database.pool, userId)).map((r) => r.request_id)).toEqual([own]);
   });
 
   it("records calls within 2 s without an explicit flush", async () => {

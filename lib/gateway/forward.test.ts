@@ -8,6 +8,7 @@ import {
   createKey,
   eventually,
   startTestGateway,
+  usageOf,
   type TestGateway,
 } from "./test-helpers.ts";
 
@@ -92,25 +93,38 @@ describe("forwarding", () => {
   it("answers 413 when a chunked body passes the limit mid-stream, and does not bill it", async () => {
     const account = await createAccount(database.pool, "vip");
     const k = await createKey(database.pool, account);
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent > 12 * 1024 * 1024) return controller.close();
-        sent += 1024 * 1024;
-        controller.enqueue(new Uint8Array(1024 * 1024));
-      },
+    const { port } = new URL(t.url);
+    // A raw socket: the status line is read whatever the client library would make of the
+    // early answer (fetch may report the reset instead of the response).
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(port), "127.0.0.1");
+      let text = "";
+      let sent = 0;
+      // One chunk of the chunked encoding: size line, 1 MiB, CRLF.
+      const chunk = Buffer.concat([
+        Buffer.from("100000\r\n"),
+        Buffer.alloc(1024 * 1024),
+        Buffer.from("\r\n"),
+      ]);
+      const pump = () => {
+        while (sent <= 12 * 1024 * 1024 && text === "") {
+          sent += 1024 * 1024;
+          const ok = socket.write(chunk);
+          if (!ok) return void socket.once("drain", pump);
+        }
+        // The body ends, so a gateway that let it through answers now instead of hanging.
+        if (text === "") socket.write("0\r\n\r\n");
+      };
+      socket.on("data", (d: Buffer) => (text += d.toString()));
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+      socket.write(
+        `POST /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\nx-api-key: ${k.key}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      pump();
     });
-    const res = await fetch(`${t.url}/echo`, {
-      method: "POST",
-      headers: { "x-api-key": k.key },
-      body: stream,
-      duplex: "half",
-    } as RequestInit).catch(() => undefined);
-    // The gateway answers 413 and closes; the client may also see the reset first.
-    if (res) {
-      expect(res.status).toBe(413);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
-    }
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('"code":"payload_too_large"');
     await t.gateway.flush();
     const rows = await callsOf(database.pool, account);
     expect(rows.map((r) => [r.status, r.error_code, r.billable])).toEqual([
@@ -177,18 +191,22 @@ describe("forwarding", () => {
       expect(body.error.request_id).toBe(res.headers.get("x-request-id"));
       await down.gateway.flush();
       const rows = await callsOf(database.pool, account);
-      expect(rows.map((r) => [r.status, r.error_code])).toEqual([[502, "upstream_unreachable"]]);
+      expect(rows.map((r) => [r.status, r.error_code, r.billable])).toEqual([
+        [502, "upstream_unreachable", true],
+      ]);
+      expect(await usageOf(database.pool, account)).toEqual({ calls: 1, failures: 1, billable: 1 });
     } finally {
       await down.close();
     }
   });
 
   it("streams a large answer to a slow reader with backpressure, losing nothing", async () => {
-    const size = 16 * 1024 * 1024;
+    // Far more than the socket buffers on the way hold (loopback ones take ~8 MiB in all).
+    const size = 64 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 120);
+    let sent = 0;
     const big = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream" });
-      let sent = 0;
       const pump = () => {
         while (sent < size) {
           sent += chunk.length;
@@ -202,32 +220,52 @@ describe("forwarding", () => {
     const { port } = big.address() as net.AddressInfo;
     const g = await startTestGateway(database, { upstreamUrl: `http://127.0.0.1:${port}` });
     try {
+      let sentWhilePaused = 0;
       const received = await new Promise<number>((resolve, reject) => {
         http.get(`${g.url}/big`, { headers: { "x-api-key": key } }, (res) => {
           let bytes = 0;
           // Not reading at first fills every buffer on the way, so the gateway must pause.
           res.pause();
-          setTimeout(() => res.resume(), 300);
+          setTimeout(() => {
+            sentWhilePaused = sent;
+            res.resume();
+          }, 500);
           res.on("data", (d: Buffer) => (bytes += d.length));
           res.on("end", () => resolve(bytes));
           res.on("error", reject);
         });
       });
       expect(received).toBe(size);
+      // The upstream was held back: only what the socket buffers on the way hold left it,
+      // not the whole answer (a gateway that buffered everything would have taken all 16 MiB).
+      expect(sentWhilePaused).toBeGreaterThan(0);
+      expect(sentWhilePaused).toBeLessThan(size / 2);
     } finally {
       await g.close();
       await new Promise((resolve) => big.close(resolve));
     }
   });
 
-  it("504 upstream_timeout when no response headers arrive in time", async () => {
+  it("504 upstream_timeout when no response headers arrive in time (still billable: it was forwarded)", async () => {
     const slow = await startTestGateway(database, { UPSTREAM_TIMEOUT_MS: 300 });
     try {
+      const account = await createAccount(database.pool, "vip");
+      const k = await createKey(database.pool, account);
       const started = Date.now();
-      const res = await fetch(`${slow.url}/delay/3000`, { headers: { "x-api-key": key } });
+      const res = await fetch(`${slow.url}/delay/10000`, { headers: { "x-api-key": k.key } });
+      const waited = Date.now() - started;
       expect(res.status).toBe(504);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("upstream_timeout");
-      expect(Date.now() - started).toBeLessThan(2000);
+      // Not before the timeout, and nowhere near the upstream's 10 s (a load-proof margin).
+      expect(waited).toBeGreaterThanOrEqual(300);
+      expect(waited).toBeLessThan(1_500);
+      await slow.gateway.flush();
+      const rows = await callsOf(database.pool, account);
+      expect(rows.map((r) => [r.status, r.error_code, r.billable, r.upstream_latency_ms])).toEqual([
+        [504, "upstream_timeout", true, null],
+      ]);
+      expect(rows[0]!.latency_ms).toBeGreaterThanOrEqual(300);
+      expect(await usageOf(database.pool, account)).toEqual({ calls: 1, failures: 1, billable: 1 });
     } finally {
       await slow.close();
     }
@@ -280,6 +318,28 @@ describe("robustness", () => {
     expect(t.gateway.stats().inFlight).toBe(0);
     const again = await fetch(`${t.url}/v2/tokens`, { headers: { "x-api-key": key } });
     expect(again.status).toBe(200);
+  });
+});
+
+describe("a client that hangs up before any answer", () => {
+  it("is recorded as 499 client_closed_request", async () => {
+    const account = await createAccount(database.pool, "vip");
+    const k = await createKey(database.pool, account);
+    const { port } = new URL(t.url);
+    const socket = net.connect(Number(port), "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.write(`GET /delay/5000 HTTP/1.1\r\nHost: x\r\nx-api-key: ${k.key}\r\n\r\n`);
+    await eventually(() => t.gateway.stats().inFlight === 1);
+    let answered = "";
+    socket.on("data", (d: Buffer) => (answered += d.toString()));
+    socket.destroy();
+    await eventually(() => t.gateway.stats().inFlight === 0, 2_000);
+    await t.gateway.flush();
+    const rows = await callsOf(database.pool, account);
+    expect(answered).toBe("");
+    expect(rows.map((r) => [r.status, r.error_code, r.upstream_latency_ms, r.response_bytes])).toEqual([
+      [499, "client_closed_request", null, "0"],
+    ]);
   });
 });
 

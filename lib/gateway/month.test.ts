@@ -2,6 +2,11 @@ import { describe, expect, it } from "vitest";
 import { monthOf, nextMonthStart, resetOf, secondsToReset } from "./month.ts";
 
 describe("UTC months", () => {
+  it("runs where local time is not UTC (vitest.config.ts sets TZ), so the rest proves something", () => {
+    // 23:59 UTC on the 31st is already April 1st in Chatham.
+    expect(new Date("2026-03-31T23:59:59.999Z").getDate()).toBe(1);
+  });
+
   it("keys a month by its first day in UTC, whatever the local offset", () => {
     expect(monthOf(new Date("2026-03-31T23:59:59.999Z"))).toBe("2026-03-01");
     expect(monthOf(new Date("2026-04-01T00:00:00.000Z"))).toBe("2026-04-01");

@@ -17,12 +17,21 @@ describe("API key format", () => {
     expect(new Set(keys).size).toBe(1000);
   });
 
-  it("rejects a key with any one character changed", () => {
-    const { key } = generateKey();
-    for (let i = 3; i < key.length; i++) {
-      const replacement = key[i] === "a" ? "b" : "a";
-      expect(isWellFormedKey(key.slice(0, i) + replacement + key.slice(i + 1))).toBe(false);
+  it("rejects a key with any one character changed, at any position, to any other character", () => {
+    const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-.!";
+    let tried = 0;
+    for (let k = 0; k < 50; k++) {
+      const { key } = generateKey();
+      for (let i = 0; i < key.length; i++) {
+        for (const replacement of alphabet) {
+          if (replacement === key[i]) continue;
+          const changed = key.slice(0, i) + replacement + key.slice(i + 1);
+          if (isWellFormedKey(changed)) expect.fail(`accepted ${changed} (from ${key})`);
+          tried += 1;
+        }
+      }
     }
+    expect(tried).toBe(50 * 31 * 65);
   });
 
   it("rejects wrong shapes", () => {

@@ -3,7 +3,7 @@ import { startSampleApi, type SampleApi } from "./server.ts";
 
 let api: SampleApi;
 beforeAll(async () => {
-  api = await startSampleApi(0, "127.0.0.1", { chunkDelayMs: 5 });
+  api = await startSampleApi(0, "127.0.0.1", { chunkDelayMs: 5, maxDelayMs: 100 });
 });
 afterAll(() => api.close());
 
@@ -38,6 +38,8 @@ describe("sample API", () => {
     expect((await get("/status/418")).status).toBe(418);
     const delayed = await get("/delay/20");
     expect(delayed.body.delayed_ms).toBe(20);
+    // This API's cap is 100 ms: a longer delay answers after 100 ms, saying so.
+    expect((await get("/delay/60000")).body.delayed_ms).toBe(100);
     expect((await get("/nope")).status).toBe(404);
   });
 

@@ -8,6 +8,8 @@ export type SampleApi = { url: string; close: () => Promise<void> };
 export type SampleApiOptions = {
   /** Pause between streamed chat chunks (ms). */
   chunkDelayMs?: number;
+  /** Longest /delay/{ms} wait (tests shorten it). */
+  maxDelayMs?: number;
 };
 
 /** /delay/{ms} waits at most this long, so a typo cannot hold a connection for hours. */
@@ -80,7 +82,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Require
   }
   const delay = /^\/delay\/(\d+)$/.exec(path);
   if (delay) {
-    const ms = Math.min(Number(delay[1]), MAX_DELAY_MS);
+    const ms = Math.min(Number(delay[1]), options.maxDelayMs);
     await new Promise((resolve) => setTimeout(resolve, ms));
     return json(res, 200, { delayed_ms: ms });
   }
@@ -110,7 +112,10 @@ export async function startSampleApi(
   host = "127.0.0.1",
   options: SampleApiOptions = {},
 ): Promise<SampleApi> {
-  const settings = { chunkDelayMs: options.chunkDelayMs ?? 40 };
+  const settings = {
+    chunkDelayMs: options.chunkDelayMs ?? 40,
+    maxDelayMs: options.maxDelayMs ?? MAX_DELAY_MS,
+  };
   const server = http.createServer((req, res) => {
     route(req, res, settings).catch(() => {
       if (!res.headersSent) fail(res, 500, "Internal error");

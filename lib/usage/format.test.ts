@@ -15,6 +15,8 @@ describe("display formatting", () => {
   });
 
   it("formats UTC days and instants without the server's time zone", () => {
+    // Local time here is Chatham (vitest.config.ts): 00:00 UTC on Dec 1st is 13:45 local.
+    expect(new Date("2026-12-01T00:00:00Z").getHours()).toBe(13);
     expect(formatDay("2026-11-05")).toBe("Nov 5");
     expect(formatUtc(new Date("2026-12-01T00:00:00Z"))).toBe("Dec 1, 00:00 UTC");
   });

@@ -1,28 +1,44 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SessionUser } from "@/lib/auth/session.ts";
-import { createKey, deleteKey, listKeys, rollKey, setKeyStatus } from "@/lib/data/keys.ts";
+import { createKey, listKeys } from "@/lib/data/keys.ts";
 import { createTestUser, rawKeyRow } from "@/lib/data/keys-test-support.ts";
 import { testDatabase } from "@/lib/db/test-database.ts";
-import { createKeySchema, deleteKeySchema, rollKeySchema, setKeyStatusSchema } from "./keys.schema.ts";
-import { formInput, runAction } from "./run-action.ts";
+import { createKeyAction, deleteKeyAction, rollKeyAction, setKeyStatusAction } from "./actions.ts";
+import { formInput } from "./run-action.ts";
+
+// The real server actions, wiring included; only the request around them is replaced:
+// the session's user is whoever the test names, and there is no page cache to refresh.
+const session = vi.hoisted(() => ({ actor: undefined as SessionUser | undefined }));
+vi.mock("@/lib/auth/session.ts", () => ({
+  requireUser: () => {
+    if (!session.actor) throw new Error("no actor");
+    return Promise.resolve(session.actor);
+  },
+}));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 
 const database = testDatabase();
 
-function form(fields: Record<string, string>): FormData {
+function form(fields: Record<string, unknown>): FormData {
   const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.append(name, value);
+  for (const [name, value] of Object.entries(fields)) data.append(name, String(value));
   return data;
 }
 
-// The same work functions actions.ts passes, so these tests exercise the real wiring.
-const create = (input: unknown, actor: SessionUser) =>
-  runAction(actor, createKeySchema, input, (a, i) => createKey(a, i));
-const toggle = (input: unknown, actor: SessionUser) =>
-  runAction(actor, setKeyStatusSchema, input, (a, { id, status }) => setKeyStatus(a, id, status));
-const roll = (input: unknown, actor: SessionUser) =>
-  runAction(actor, rollKeySchema, input, (a, { id, oldKeyExpiresIn }) => rollKey(a, id, oldKeyExpiresIn));
-const remove = (input: unknown, actor: SessionUser) =>
-  runAction(actor, deleteKeySchema, input, (a, { id }) => deleteKey(a, id));
+type Action<T> = (previous: unknown, formData: FormData) => Promise<T>;
+
+/** Submits `fields` to `action` as `actor` (the session is read synchronously, before any await). */
+function as<T>(action: Action<T>) {
+  return (fields: Record<string, unknown>, actor: SessionUser): Promise<T> => {
+    session.actor = actor;
+    return action(undefined, form(fields));
+  };
+}
+
+const create = as(createKeyAction);
+const toggle = as(setKeyStatusAction);
+const roll = as(rollKeyAction);
+const remove = as(deleteKeyAction);
 
 describe("keys actions", () => {
   let a: SessionUser;
@@ -46,7 +62,7 @@ describe("keys actions", () => {
   });
 
   it("creates a key from form fields, returning the plaintext once", async () => {
-    const state = await create(formInput(form({ name: " Staging ", expiresIn: "30d" })), b);
+    const state = await create({ name: " Staging ", expiresIn: "30d" }, b);
     expect(state.status).toBe("ok");
     if (state.status !== "ok") return;
     expect(state.data).toMatchObject({ name: "Staging", key: expect.stringMatching(/^tg_/) as unknown });
