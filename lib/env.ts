@@ -19,6 +19,9 @@ const headerLine = z
     return { name: line.slice(0, at).trim().toLowerCase(), value: line.slice(at + 1).trim() };
   });
 
+/** Capture defaults, also used by callers of the gateway that pass no configuration for it (tests). */
+export const CAPTURE_DEFAULTS = { mode: "errors", maxBytes: 16 * 1024, retentionDays: 7 } as const;
+
 const schema = z.object({
   PORT: port.default(3000),
   GATEWAY_PORT: port.default(8080),
@@ -33,6 +36,17 @@ const schema = z.object({
     .default(10 * 1024 * 1024),
   /** How long a stop lets in-flight gateway calls finish before cutting them off. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Which calls keep redacted headers and capped bodies: failed ones, every one, or none. */
+  CAPTURE_BODIES: z.enum(["errors", "all", "off"], { error: "must be errors, all or off" }).default(CAPTURE_DEFAULTS.mode),
+  /** Bytes of each request and response body kept per captured call. */
+  CAPTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(CAPTURE_DEFAULTS.maxBytes),
+  /** Captured headers and bodies are deleted after this many days (calls themselves stay). */
+  PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(CAPTURE_DEFAULTS.retentionDays),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")

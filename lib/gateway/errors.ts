@@ -58,18 +58,19 @@ export function errorBody(code: GatewayErrorCode, requestId: string, message = M
 
 /**
  * Answers with a gateway error. Headers already set on `res` (X-Request-Id, rate-limit
- * headers) are kept; `extra` adds more (Retry-After, Connection: close).
+ * headers) are kept; `extra` adds more (Retry-After, Connection: close). Returns the body
+ * sent (for the call record), or null when it was too late to send one.
  */
 export function sendError(
   res: ServerResponse,
   code: GatewayErrorCode,
   requestId: string,
   extra: Record<string, string> = {},
-): void {
+): string | null {
   if (res.headersSent) {
     // Too late for a clean error: the client sees a cut-off response instead.
     res.destroy();
-    return;
+    return null;
   }
   const body = errorBody(code, requestId);
   for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
@@ -77,4 +78,5 @@ export function sendError(
   res.setHeader("content-length", Buffer.byteLength(body));
   res.statusCode = STATUS[code];
   res.end(body);
+  return body;
 }

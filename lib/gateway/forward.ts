@@ -1,20 +1,50 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type TransformCallback } from "node:stream";
 import { Pool, type Dispatcher } from "undici";
+import { BodyTap, type CaptureMode } from "./capture.ts";
 import { sendError, type GatewayErrorCode } from "./errors.ts";
 import { responseHeaders, upstreamHeaders, type KeySource } from "./headers.ts";
 import { normalizePath } from "./upstream-path.ts";
 
-/** How a forwarded call went, for the call record. */
+/** How a call went, filled in as it happens and read by the call record when the response closes. */
 export type ForwardOutcome = {
   /** Set when the gateway answered with its own error instead of the upstream's response. */
   errorCode: GatewayErrorCode | "upstream_aborted" | null;
-  upstreamLatencyMs: number | null;
   requestBytes: number;
   responseBytes: number;
   /** False only when the call was refused after all (request body over the limit). */
   billable: boolean;
+  // performance.now() marks, 0 until they happen: the upstream was asked, its response
+  // headers arrived, its first body byte, its last byte (or its failure, or the cut-off).
+  askedAt: number;
+  headersAt: number;
+  firstByteAt: number;
+  doneAt: number;
+  /** The headers the client was sent with the upstream's answer (a reference, copied only if captured). */
+  responseHeaders: Record<string, string | string[]> | null;
+  /** The request body's first bytes, kept while it streams when the capture mode may want them. */
+  requestBody: BodyTap | null;
+  /** The response body's first bytes: only once the status says the call will be captured. */
+  responseBody: BodyTap | null;
+  /** The JSON error body the gateway answered with itself. */
+  gatewayBody: string | null;
 };
+
+/** Answers with a gateway error and notes it, with the bytes sent, for the call record. */
+export function answerError(
+  res: ServerResponse,
+  outcome: ForwardOutcome,
+  code: GatewayErrorCode,
+  requestId: string,
+  headers: Record<string, string>,
+): void {
+  outcome.errorCode = code;
+  const body = sendError(res, code, requestId, headers);
+  if (body !== null) {
+    outcome.gatewayBody = body;
+    outcome.responseBytes = Buffer.byteLength(body);
+  }
+}
 
 export type UpstreamOptions = {
   url: string;
@@ -96,6 +126,9 @@ type ForwardContext = {
   keyHeader: KeySource["header"];
   /** The gateway's own response headers (request id, rate limit, quota). */
   headers: Record<string, string>;
+  capture: CaptureMode;
+  /** CAPTURE_MAX_BYTES: how much of each body a captured call keeps. */
+  captureMaxBytes: number;
 };
 
 /**
@@ -114,13 +147,13 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly context: ForwardContext,
     private readonly outcome: ForwardOutcome,
     private readonly limited: LimitedBody | undefined,
-    private readonly started: number,
     private readonly done: () => void,
   ) {}
 
   finish(): void {
     if (this.settled) return;
     this.settled = true;
+    this.outcome.doneAt ||= performance.now();
     if (this.limited) this.outcome.requestBytes = this.limited.bytes;
     this.done();
   }
@@ -142,10 +175,15 @@ class Exchange implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
   ): void {
     if (statusCode < 200) return;
-    const { res, outcome } = this;
-    outcome.upstreamLatencyMs = Math.round(performance.now() - this.started);
-    const out = Object.assign(responseHeaders(headers), this.context.headers);
+    const { res, outcome, context } = this;
+    outcome.headersAt = performance.now();
+    const out = Object.assign(responseHeaders(headers), context.headers);
     res.writeHead(statusCode, out);
+    outcome.responseHeaders = out;
+    // The status is known now: only a call that will be captured pays for keeping its body.
+    if (context.capture === "all" || (context.capture === "errors" && statusCode >= 400)) {
+      outcome.responseBody = new BodyTap(context.captureMaxBytes);
+    }
     const length = out["content-length"];
     this.expected = typeof length === "string" ? Number(length) : -1;
     // Streamed answers (SSE) must reach the client now, not with the first body chunk.
@@ -154,7 +192,9 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
     const { res, outcome } = this;
+    if (outcome.responseBytes === 0) outcome.firstByteAt = performance.now();
     outcome.responseBytes += chunk.length;
+    outcome.responseBody?.add(chunk);
     // The whole body in one chunk (most JSON answers): end now, in one write with the headers.
     if (outcome.responseBytes === this.expected && chunk.length === this.expected) {
       res.end(chunk);
@@ -171,28 +211,49 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    this.outcome.doneAt = performance.now();
     if (!this.res.writableEnded) this.res.end();
     this.finish();
   }
 
   onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
     const { res, outcome, context } = this;
+    outcome.doneAt ||= performance.now();
     if (this.limited?.tooLarge) {
-      outcome.errorCode = "payload_too_large";
       outcome.billable = false;
-      outcome.upstreamLatencyMs = null;
-      sendError(res, "payload_too_large", context.requestId, { ...context.headers, connection: "close" });
+      outcome.headersAt = 0;
+      answerError(res, outcome, "payload_too_large", context.requestId, {
+        ...context.headers,
+        connection: "close",
+      });
     } else if (error instanceof ClientGone || res.destroyed) {
       // Nobody left to answer; the record shows the client went away.
     } else if (res.headersSent) {
       outcome.errorCode = "upstream_aborted";
       res.destroy();
     } else {
-      outcome.errorCode = upstreamErrorCode(error);
-      sendError(res, outcome.errorCode, context.requestId, context.headers);
+      answerError(res, outcome, upstreamErrorCode(error), context.requestId, context.headers);
     }
     this.finish();
   }
+}
+
+/**
+ * Keeps the request body's first bytes as it streams to the upstream, whatever the status
+ * will be (it is not known yet): a reference per chunk up to the cap, no copy. A second
+ * 'data' listener sees the same chunks as the one that forwards them; attaching it would
+ * start the flow before undici listens, so the body is paused until undici resumes it.
+ */
+function tapRequestBody(
+  req: IncomingMessage,
+  outcome: ForwardOutcome,
+  context: ForwardContext,
+  pause: boolean,
+): void {
+  const tap = new BodyTap(context.captureMaxBytes);
+  outcome.requestBody = tap;
+  req.on("data", (chunk: Buffer) => tap.add(chunk));
+  if (pause) req.pause();
 }
 
 /**
@@ -219,9 +280,11 @@ export function forward(
     req.once("error", (error) => limited.destroy(error));
   }
   outcome.requestBytes = Number.isFinite(declared) ? declared : 0;
+  if (context.capture !== "off" && (limited || hasBody(req))) tapRequestBody(req, outcome, context, !limited);
   const method = req.method ?? "GET";
-  const handler = new Exchange(res, context, outcome, limited, performance.now(), done);
+  const handler = new Exchange(res, context, outcome, limited, done);
   res.on("close", () => handler.clientClosed());
+  outcome.askedAt = performance.now();
 
   try {
     upstream.pool.dispatch(
@@ -241,8 +304,7 @@ export function forward(
       handler,
     );
   } catch {
-    outcome.errorCode = "upstream_unreachable";
-    sendError(res, "upstream_unreachable", context.requestId, context.headers);
+    answerError(res, outcome, "upstream_unreachable", context.requestId, context.headers);
     handler.finish();
   }
 }

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Recorder } from "../recorder/recorder.ts";
+import type { CallRecord, Recorder } from "../recorder/recorder.ts";
+import { outcomeOf } from "../usage/outcome.ts";
 import type { KeyCache, KeyEntry, KeyLookup } from "./auth-cache.ts";
+import { payloadOf, redactKeys, redactQuery, type CaptureSettings } from "./capture.ts";
 import { sendError, type GatewayErrorCode } from "./errors.ts";
-import { forward, type ForwardOutcome, type Upstream } from "./forward.ts";
+import { answerError, forward, type ForwardOutcome, type Upstream } from "./forward.ts";
 import { clientIp, findKey, type KeySource } from "./headers.ts";
 import type { KeyHashes } from "./key-hashes.ts";
 import { resetOf, secondsToReset } from "./month.ts";
 import type { QuotaCounters } from "./quota.ts";
 import type { RateLimits } from "./rate-limit.ts";
-import { outcomeOf } from "../usage/outcome.ts";
 
 /** What one call needs from the running gateway. */
 export type Services = {
@@ -20,25 +21,34 @@ export type Services = {
   quota: QuotaCounters;
   recorder: Recorder;
   upstream: Upstream;
+  capture: CaptureSettings;
   closing: () => boolean;
 };
 
 const MAX_USER_AGENT = 512;
 const MAX_PATH = 2048;
+const MAX_QUERY = 4096;
 
-function recordPath(url: string): string {
+/** The path and the redacted query as recorded; a `tg_` key pasted into the path is redacted too. */
+function recordTarget(url: string, redacted: ReadonlySet<string>): { path: string; query: string | null } {
   const at = url.indexOf("?");
-  return (at === -1 ? url : url.slice(0, at)).slice(0, MAX_PATH);
+  const path = redactKeys(at === -1 ? url : url.slice(0, at)).slice(0, MAX_PATH);
+  // Redacted before it is cut short, so a cut can never expose half a secret's name.
+  const query =
+    at === -1 || at === url.length - 1 ? null : redactQuery(url.slice(at + 1), redacted).slice(0, MAX_QUERY);
+  return { path, query };
 }
 
 /** What the call record needs from the request, read while the socket is still there. */
 type CallInfo = {
+  req: IncomingMessage;
   requestId: string;
   entry: KeyEntry;
   arrivedAt: number;
   started: number;
   method: string;
   path: string;
+  query: string | null;
   ip: string;
   userAgent: string | null;
 };
@@ -54,32 +64,45 @@ function isoOf(at: number): string {
   return iso;
 }
 
+/** Milliseconds from receipt to a mark, to 0.01 ms; null when the mark never happened. */
+function since(started: number, mark: number): number | null {
+  return mark === 0 ? null : Math.round((mark - started) * 100) / 100;
+}
+
 /** Records the call when its response is over, however it ended. */
 function recordOnClose(
   res: ServerResponse,
-  recorder: Recorder,
+  services: Services,
   call: CallInfo,
   outcome: ForwardOutcome,
 ): void {
   // "close" fires once per response; on() spares the wrapper once() allocates per call.
   res.on("close", () => {
+    const now = performance.now();
     const answered = res.writableFinished;
     const errorCode = outcome.errorCode ?? (answered ? null : "client_closed_request");
-    recorder.record({
+    // 499: the client closed the connection before any answer was sent.
+    const status = answered || res.headersSent ? res.statusCode : 499;
+    const result = outcomeOf(errorCode);
+    // A client that left before the upstream finished cut the upstream call off now.
+    const upstreamDone = outcome.askedAt === 0 ? 0 : outcome.doneAt || now;
+    // Gateway overhead: before the upstream was asked, and after it finished; never its streaming.
+    const gatewayMs =
+      upstreamDone === 0 ? now - call.started : outcome.askedAt - call.started + (now - upstreamDone);
+    const record: CallRecord = {
       requestId: call.requestId,
       userId: call.entry.userId,
       keyId: call.entry.keyId,
       method: call.method,
       path: call.path,
-      query: null,
-      // 499: the client closed the connection before any answer was sent.
-      status: answered || res.headersSent ? res.statusCode : 499,
-      latencyMs: Math.round(performance.now() - call.started),
-      upstreamLatencyMs: outcome.upstreamLatencyMs,
-      outcome: outcomeOf(errorCode),
-      ttfbMs: null,
-      upstreamDoneMs: null,
-      gatewayMs: null,
+      query: call.query,
+      status,
+      outcome: result,
+      latencyMs: Math.round(now - call.started),
+      upstreamLatencyMs: outcome.headersAt === 0 ? null : Math.round(outcome.headersAt - call.started),
+      ttfbMs: since(call.started, outcome.firstByteAt),
+      upstreamDoneMs: since(call.started, upstreamDone),
+      gatewayMs: Math.round(gatewayMs * 100) / 100,
       requestBytes: outcome.requestBytes,
       responseBytes: outcome.responseBytes,
       ip: call.ip,
@@ -87,7 +110,12 @@ function recordOnClose(
       errorCode,
       billable: outcome.billable,
       createdAt: isoOf(call.arrivedAt),
-    });
+    };
+    const { capture } = services;
+    if (capture.mode === "all" || (capture.mode === "errors" && (status >= 400 || result !== "completed"))) {
+      record.payload = payloadOf(call.req, res, outcome, capture);
+    }
+    services.recorder.record(record);
   });
 }
 
@@ -115,11 +143,12 @@ export function handleCall(
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (services.closing()) headers.connection = "close";
 
+  // Calls without a key that belongs to an account are answered, never recorded.
   const source = findKey(req.headers);
-  if (!source) return sendError(res, "missing_api_key", requestId, headers);
+  if (!source) return void sendError(res, "missing_api_key", requestId, headers);
   // The checksum turns away typos and random guesses without touching the database.
   const hash = services.hashes.of(source.key);
-  if (hash === undefined) return sendError(res, "invalid_api_key", requestId, headers);
+  if (hash === undefined) return void sendError(res, "invalid_api_key", requestId, headers);
   const found = services.keys.lookup(hash);
   const call = { req, res, services, requestId, started, arrivedAt, headers, source };
   if (found instanceof Promise) return found.then((lookup) => afterLookup(call, lookup));
@@ -135,8 +164,7 @@ function refuse(
   code: GatewayErrorCode,
   extra?: Record<string, string>,
 ): void {
-  outcome.errorCode = code;
-  sendError(res, code, requestId, extra ? { ...headers, ...extra } : headers);
+  answerError(res, outcome, code, requestId, extra ? { ...headers, ...extra } : headers);
 }
 
 /** The rest of a call once its key is known. */
@@ -155,28 +183,40 @@ function afterLookup(
 ): void {
   const { req, res, services, requestId, started, arrivedAt, headers, source } = call;
   if (found.kind === "unavailable") {
-    return sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
+    return void sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
   }
-  if (found.kind === "unknown") return sendError(res, "invalid_api_key", requestId, headers);
+  if (found.kind === "unknown") return void sendError(res, "invalid_api_key", requestId, headers);
 
   const entry = found.entry;
+  // What the client declared it sends: the size recorded for a call refused before its body is read.
+  const declared = Number(req.headers["content-length"] ?? 0);
   const outcome: ForwardOutcome = {
     errorCode: null,
-    upstreamLatencyMs: null,
-    requestBytes: 0,
+    requestBytes: Number.isFinite(declared) ? declared : 0,
     responseBytes: 0,
     billable: false,
+    askedAt: 0,
+    headersAt: 0,
+    firstByteAt: 0,
+    doneAt: 0,
+    responseHeaders: null,
+    requestBody: null,
+    responseBody: null,
+    gatewayBody: null,
   };
+  const recorded = recordTarget(req.url ?? "/", services.capture.query.names);
   recordOnClose(
     res,
-    services.recorder,
+    services,
     {
+      req,
       requestId,
       entry,
       arrivedAt,
       started,
       method: (req.method ?? "GET").slice(0, 16),
-      path: recordPath(req.url ?? "/"),
+      path: recorded.path,
+      query: recorded.query,
       ip: clientIp(req, services.trustProxy),
       userAgent: req.headers["user-agent"]?.slice(0, MAX_USER_AGENT) ?? null,
     },
@@ -203,7 +243,7 @@ function afterLookup(
     });
   }
   // A declared body over the limit is refused before quota is reserved, so nothing to release.
-  if (Number(req.headers["content-length"] ?? 0) > services.bodyLimit) {
+  if (declared > services.bodyLimit) {
     setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
     return refuse(res, outcome, requestId, headers, "payload_too_large", { connection: "close" });
   }
@@ -215,14 +255,16 @@ function afterLookup(
     });
 
   outcome.billable = true;
-  forward(
-    req,
-    res,
-    services.upstream,
-    { requestId, target, keyHeader: source.header, headers },
-    outcome,
-    () => {
-      if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
-    },
-  );
+  const { capture } = services;
+  const context = {
+    requestId,
+    target,
+    keyHeader: source.header,
+    headers,
+    capture: capture.mode,
+    captureMaxBytes: capture.maxBytes,
+  };
+  forward(req, res, services.upstream, context, outcome, () => {
+    if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+  });
 }

@@ -3,9 +3,12 @@ import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
 import type pg from "pg";
-import type { Env } from "../env.ts";
+import { CAPTURE_DEFAULTS, type Env } from "../env.ts";
 import { Recorder, type CallRecord, type RecorderOptions } from "../recorder/recorder.ts";
+import { PayloadRetention } from "../recorder/retention.ts";
 import { KeyCache, type KeyCacheOptions } from "./auth-cache.ts";
+import { redactedHeaderNames } from "./capture.ts";
+import { QueryRedaction } from "./capture-settings.ts";
 import { errorBody, sendError } from "./errors.ts";
 import { Upstream } from "./forward.ts";
 import { handleCall, type Services } from "./handle-call.ts";
@@ -23,7 +26,9 @@ export type GatewayConfig = Pick<
   | "GATEWAY_BODY_LIMIT"
   | "TRUST_PROXY"
   | "dataDir"
-> & { upstreamUrl: string };
+> &
+  // Optional so that callers (tests) that do not care get the defaults of lib/env.ts.
+  Partial<Pick<Env, "CAPTURE_BODIES" | "CAPTURE_MAX_BYTES" | "PAYLOAD_RETENTION_DAYS">> & { upstreamUrl: string };
 
 export type GatewayOptions = {
   keyCache?: KeyCacheOptions;
@@ -39,7 +44,7 @@ export type Gateway = {
   close: () => Promise<void>;
   /** Writes queued call records now (tests, benchmarks). */
   flush: () => Promise<void>;
-  /** Re-reads every cached key now (tests). */
+  /** Re-reads every cached key and the redacted query parameters now (tests). */
   refresh: () => Promise<void>;
   stats: () => { inFlight: number; pendingRecords: number; committedRecords: number };
 };
@@ -126,6 +131,8 @@ export async function startGateway(
     authHeader: config.UPSTREAM_AUTH_HEADER,
     trustProxy: config.TRUST_PROXY,
   });
+  const queryRedaction = new QueryRedaction(database.pool);
+  const retention = new PayloadRetention(database.pool, config.PAYLOAD_RETENTION_DAYS ?? CAPTURE_DEFAULTS.retentionDays, log);
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -138,6 +145,12 @@ export async function startGateway(
     recorder,
     upstream,
     hashes: new KeyHashes(),
+    capture: {
+      mode: config.CAPTURE_BODIES ?? CAPTURE_DEFAULTS.mode,
+      maxBytes: config.CAPTURE_MAX_BYTES ?? CAPTURE_DEFAULTS.maxBytes,
+      redactedHeaders: redactedHeaderNames(config.UPSTREAM_AUTH_HEADER?.name),
+      query: queryRedaction,
+    },
     closing: () => closing,
   };
 
@@ -168,6 +181,9 @@ export async function startGateway(
 
   keys.start();
   recorder.start();
+  await queryRedaction.refresh();
+  queryRedaction.start();
+  retention.start();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.GATEWAY_PORT, config.HOSTNAME, resolve);
@@ -188,6 +204,8 @@ export async function startGateway(
     }
     server.closeAllConnections();
     await stopped;
+    queryRedaction.stop();
+    await retention.stop();
     await recorder.close();
     await keys.stop();
     await upstream.close();
@@ -198,7 +216,9 @@ export async function startGateway(
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     close: () => (closed ??= close()),
     flush: () => recorder.flush(),
-    refresh: () => keys.refresh(),
+    refresh: async () => {
+      await Promise.all([keys.refresh(), queryRedaction.refresh()]);
+    },
     stats: () => ({ inFlight, pendingRecords: recorder.pending, committedRecords: recorder.committed }),
   };
 }

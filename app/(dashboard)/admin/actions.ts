@@ -6,8 +6,9 @@ import { NotAdminError } from "@/lib/auth/admin.ts";
 import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
 import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
 import { PlanNotFoundError, updatePlan } from "@/lib/data/plans.ts";
+import { setRedactedQueryParams } from "@/lib/data/settings.ts";
 import { setUserPlan, UserNotFoundError } from "@/lib/data/users.ts";
-import { setUserPlanSchema, updatePlanSchema } from "./admin.schema.ts";
+import { captureSettingsSchema, setUserPlanSchema, updatePlanSchema } from "./admin.schema.ts";
 
 /**
  * The one wrapper every admin action goes through: the session decides the actor (fresh
@@ -50,5 +51,18 @@ export async function updatePlanAction(_previous: FormState, formData: FormData)
   return adminAction(updatePlanSchema, formData, async (actor, { slug, ...changes }) => {
     const plan = await updatePlan(actor, slug, changes);
     return `Saved ${plan.name}`;
+  });
+}
+
+/** Replaces the query parameter names whose values the call log stores as [REDACTED]. */
+export async function updateCaptureSettingsAction(
+  _previous: FormState,
+  formData: FormData,
+): Promise<FormState> {
+  return adminAction(captureSettingsSchema, formData, async (actor, { redactedQueryParams }) => {
+    const names = await setRedactedQueryParams(actor, redactedQueryParams);
+    return names.length === 0
+      ? "Saved: no query parameter is redacted now (tg_ keys still are)"
+      : `Saved ${names.length} ${names.length === 1 ? "name" : "names"}; gateways apply them within seconds`;
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { planSlugSchema } from "@/lib/data/plans.ts";
+import { redactedQueryParamsInput } from "@/lib/schemas/capture-settings.ts";
 
 /** The per-user plan selector. */
 export const setUserPlanSchema = z.object({
@@ -14,3 +15,6 @@ export const updatePlanSchema = z.object({
   rpm: z.string().trim().min(1, "Enter requests per minute"),
   monthlyQuota: z.string().trim().min(1, "Enter a monthly quota"),
 });
+
+/** The call capture card: the redacted query parameter names, separated by commas or new lines. */
+export const captureSettingsSchema = z.object({ redactedQueryParams: redactedQueryParamsInput });

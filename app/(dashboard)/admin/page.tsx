@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import { CaptureSettingsForm } from "@/components/admin/capture-settings-form.tsx";
 import { PlanForm } from "@/components/admin/plan-form.tsx";
 import { UsersTable } from "@/components/admin/users-table.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { requireAdmin } from "@/lib/auth/session.ts";
 import { listPlans } from "@/lib/data/plans.ts";
+import { getCaptureSettings } from "@/lib/data/settings.ts";
 import { listUsersWithUsage } from "@/lib/data/users.ts";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -11,7 +13,11 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage() {
   // 404 for non-admins here; the data layer refuses them again on every call.
   const admin = await requireAdmin();
-  const [users, plans] = await Promise.all([listUsersWithUsage(admin), listPlans()]);
+  const [users, plans, capture] = await Promise.all([
+    listUsersWithUsage(admin),
+    listPlans(),
+    getCaptureSettings(admin),
+  ]);
   return (
     <div className="flex flex-col gap-8">
       <div className="flex flex-col gap-1">
@@ -53,6 +59,8 @@ export default async function AdminPage() {
           ))}
         </div>
       </section>
+
+      <CaptureSettingsForm settings={capture} />
     </div>
   );
 }
