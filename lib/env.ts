@@ -37,7 +37,9 @@ const schema = z.object({
   /** How long a stop lets in-flight gateway calls finish before cutting them off. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(25_000),
   /** Which calls keep redacted headers and capped bodies: failed ones, every one, or none. */
-  CAPTURE_BODIES: z.enum(["errors", "all", "off"], { error: "must be errors, all or off" }).default(CAPTURE_DEFAULTS.mode),
+  CAPTURE_BODIES: z
+    .enum(["errors", "all", "off"], { error: "must be errors, all or off" })
+    .default(CAPTURE_DEFAULTS.mode),
   /** Bytes of each request and response body kept per captured call. */
   CAPTURE_MAX_BYTES: z.coerce
     .number()

@@ -1,8 +1,5 @@
 import type pg from "pg";
-import {
-  REDACTED_QUERY_PARAMS_SETTING,
-  redactedQueryParamsSchema,
-} from "../schemas/capture-settings.ts";
+import { REDACTED_QUERY_PARAMS_SETTING, redactedQueryParamsSchema } from "../schemas/capture-settings.ts";
 import { DEFAULT_REDACTED_QUERY_PARAMS } from "./capture.ts";
 
 /**
@@ -22,10 +19,13 @@ export class QueryRedaction {
   /** Reads the list now; keeps the current one if the database cannot answer. */
   async refresh(): Promise<void> {
     try {
-      const { rows } = await this.pool.query<{ value: unknown }>("SELECT value FROM settings WHERE name = $1", [
-        REDACTED_QUERY_PARAMS_SETTING,
-      ]);
-      const parsed = redactedQueryParamsSchema.safeParse(rows[0]?.value ?? [...DEFAULT_REDACTED_QUERY_PARAMS]);
+      const { rows } = await this.pool.query<{ value: unknown }>(
+        "SELECT value FROM settings WHERE name = $1",
+        [REDACTED_QUERY_PARAMS_SETTING],
+      );
+      const parsed = redactedQueryParamsSchema.safeParse(
+        rows[0]?.value ?? [...DEFAULT_REDACTED_QUERY_PARAMS],
+      );
       if (parsed.success) this.names = new Set(parsed.data);
     } catch {
       // Database unreachable: the last list stays, calls go on.

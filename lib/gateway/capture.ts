@@ -136,7 +136,8 @@ export class BodyTap {
 
 // Content types stored as text; anything else (images, protobuf, compressed bodies) is kept
 // as type and size only.
-const TEXT_TYPE = /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|x-ndjson|graphql|yaml|x-yaml|csv|problem\+json))/i;
+const TEXT_TYPE =
+  /^(text\/|application\/([\w.+-]*\+)?(json|xml|javascript|x-www-form-urlencoded|x-ndjson|graphql|yaml|x-yaml|csv|problem\+json))/i;
 
 function isText(contentType: string | null, contentEncoding: string | null, sample: Buffer): boolean {
   if (contentEncoding && contentEncoding !== "identity") return false;

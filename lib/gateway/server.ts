@@ -28,7 +28,9 @@ export type GatewayConfig = Pick<
   | "dataDir"
 > &
   // Optional so that callers (tests) that do not care get the defaults of lib/env.ts.
-  Partial<Pick<Env, "CAPTURE_BODIES" | "CAPTURE_MAX_BYTES" | "PAYLOAD_RETENTION_DAYS">> & { upstreamUrl: string };
+  Partial<Pick<Env, "CAPTURE_BODIES" | "CAPTURE_MAX_BYTES" | "PAYLOAD_RETENTION_DAYS">> & {
+    upstreamUrl: string;
+  };
 
 export type GatewayOptions = {
   keyCache?: KeyCacheOptions;
@@ -132,7 +134,11 @@ export async function startGateway(
     trustProxy: config.TRUST_PROXY,
   });
   const queryRedaction = new QueryRedaction(database.pool);
-  const retention = new PayloadRetention(database.pool, config.PAYLOAD_RETENTION_DAYS ?? CAPTURE_DEFAULTS.retentionDays, log);
+  const retention = new PayloadRetention(
+    database.pool,
+    config.PAYLOAD_RETENTION_DAYS ?? CAPTURE_DEFAULTS.retentionDays,
+    log,
+  );
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
