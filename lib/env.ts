@@ -57,6 +57,27 @@ const schema = z.object({
   TRUST_PROXY: flag,
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  /** Shared rate-limit and quota counters for several gateway instances; unset: in-process. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  /** A Redis answer slower than this falls back to per-instance limits for the call. */
+  REDIS_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds (1-50)" })
+    .int("must be a whole number of milliseconds (1-50)")
+    .min(1, "must be a whole number of milliseconds (1-50)")
+    .max(50, "must be a whole number of milliseconds (1-50)")
+    .default(50),
+  /** Prometheus metrics port for the gateway (GET /metrics); unset: no metrics server. */
+  METRICS_PORT: port.optional(),
+  LOG_FORMAT: z.enum(["text", "json"], { error: "must be text or json" }).default("text"),
+  /** Raw calls are kept this many days (time partitions); the daily rollups are kept forever. */
+  CALL_LOG_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a whole number of days (at least 1)" })
+    .int("must be a whole number of days (at least 1)")
+    .min(1, "must be a whole number of days (at least 1)")
+    .default(90),
   /** The gateway's public URL, shown in the dashboard's curl examples (set by scripts/start.ts). */
   GATEWAY_URL: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL" })

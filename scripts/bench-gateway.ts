@@ -13,6 +13,7 @@ import { Pool } from "undici";
 import { openDatabase } from "../lib/db/client.ts";
 import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
+import { startTestRedis } from "../lib/gateway/redis-test-server.ts";
 import { generateKey } from "../lib/keys/key.ts";
 import { startSampleApi } from "../lib/sample-api/server.ts";
 
@@ -223,6 +224,7 @@ async function main() {
   const loadBefore = os.loadavg()[0]!;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
   const postgres = await startEmbeddedPostgres(dir);
+  const redis = await startTestRedis();
   const children: ChildProcess[] = [];
   try {
     await migrate(postgres.url);
@@ -243,7 +245,8 @@ async function main() {
     const userId = rows[0]!.id;
 
     const script = "scripts/bench-gateway.ts";
-    const [upstreamPort, passthroughPort, gatewayPort] = [
+    const [upstreamPort, passthroughPort, gatewayPort, redisGatewayPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -271,8 +274,23 @@ async function main() {
       "gateway listening",
     );
     children.push(gateway);
+    // The same gateway with its limits in Redis (REDIS_URL), as several instances run it.
+    const redisGateway = await startChild(
+      ["scripts/gateway.ts"],
+      {
+        DATABASE_URL: postgres.url,
+        REDIS_URL: redis.url,
+        GATEWAY_PORT: String(redisGatewayPort),
+        HOSTNAME: "127.0.0.1",
+        UPSTREAM_URL: upstreamUrl,
+        DATA_DIR: path.join(dir, "redis-gateway"),
+      },
+      "gateway listening",
+    );
+    children.push(redisGateway);
     const passthroughUrl = `http://127.0.0.1:${passthroughPort}`;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const redisGatewayUrl = `http://127.0.0.1:${redisGatewayPort}`;
 
     let answered = 0;
     let peakRss = 0;
@@ -285,13 +303,16 @@ async function main() {
     console.log("warming up…");
     await load(passthroughUrl, amount / 4);
     answered += count(await load(gatewayUrl, amount / 4, key.key));
+    answered += count(await load(redisGatewayUrl, amount / 4, key.key));
 
     // Alternate the two so drift on the machine (PostgreSQL autovacuum, CPU boost) hits both.
     const rounds = quick ? 2 : 4;
     const bare: number[] = [];
     const full: number[] = [];
+    const withRedis: number[] = [];
     let bareCpu = 0;
     let fullCpu = 0;
+    let redisCpu = 0;
     let postgresCpu = 0;
     let gatewayErrors = 0;
     const passthroughPid = children[1]!.pid!;
@@ -313,37 +334,46 @@ async function main() {
       answered += count(g);
       gatewayErrors += g.non2xx + g.errors + g.timeouts;
     };
+    const runRedisGateway = async () => {
+      const cpu = await cpuMs(redisGateway.pid!);
+      const g = await load(redisGatewayUrl, amount, key.key);
+      redisCpu += (await cpuMs(redisGateway.pid!)) - cpu;
+      withRedis.push(g.rate);
+      answered += count(g);
+      gatewayErrors += g.non2xx + g.errors + g.timeouts;
+    };
     for (let i = 0; i < rounds; i++) {
       // Alternate which goes first, so neither always runs on a machine the other warmed up.
-      if (i % 2 === 0) {
-        await runBare();
-        await runGateway();
-      } else {
-        await runGateway();
-        await runBare();
-      }
+      const runs = [runBare, runGateway, runRedisGateway];
+      for (const run of i % 2 === 0 ? runs : runs.reverse()) await run();
       console.log(
-        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, gateway ${Math.round(full.at(-1)!)} req/s`,
+        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, gateway ${Math.round(full.at(-1)!)} req/s, with Redis ${Math.round(withRedis.at(-1)!)} req/s`,
       );
     }
     const rssAfterLoad = await rssMb(gateway.pid!);
 
     const seconds = quick ? 5 : 15;
     console.log(`latency at 500 req/s for ${seconds} s each…`);
-    const warm = await fixedRate([{ url: upstreamUrl }, { url: gatewayUrl, key: key.key }], 500, 1);
-    answered += warm[1]!.count;
-    const [direct, viaGateway] = (await fixedRate(
-      [{ url: upstreamUrl }, { url: gatewayUrl, key: key.key }],
-      500,
-      seconds,
-    )) as [Latency, Latency];
-    answered += viaGateway.count;
-    gatewayErrors += viaGateway.failures;
+    const targets = [
+      { url: upstreamUrl },
+      { url: gatewayUrl, key: key.key },
+      { url: redisGatewayUrl, key: key.key },
+    ];
+    const warm = await fixedRate(targets, 500, 1);
+    answered += warm[1]!.count + warm[2]!.count;
+    const [direct, viaGateway, viaRedis] = (await fixedRate(targets, 500, seconds)) as [
+      Latency,
+      Latency,
+      Latency,
+    ];
+    answered += viaGateway.count + viaRedis.count;
+    gatewayErrors += viaGateway.failures + viaRedis.failures;
     clearInterval(sampler);
 
     // A clean shutdown writes every record; then compare with what clients were answered.
-    const exitCode = await stop(gateway);
+    const exitCode = Math.max((await stop(gateway)) ?? 1, (await stop(redisGateway)) ?? 1);
     children.splice(children.indexOf(gateway), 1);
+    children.splice(children.indexOf(redisGateway), 1);
     const recorded = (
       await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM calls WHERE user_id = $1", [
         userId,
@@ -359,12 +389,21 @@ async function main() {
 
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // The median of the per-round ratios: one disturbed round does not decide the result.
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const middle = sorted.length / 2;
+      return sorted.length % 2 === 1
+        ? sorted[Math.floor(middle)]!
+        : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    };
     const ratios = full.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
-    const middle = ratios.length / 2;
-    const ratio =
-      ratios.length % 2 === 1 ? ratios[Math.floor(middle)]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+    const ratio = median(ratios);
+    const redisRatios = withRedis.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
+    const redisRatio = median(redisRatios);
     const addedP50 = viaGateway.p50 - direct.p50;
     const addedP99 = viaGateway.p99 - direct.p99;
+    const redisP50 = viaRedis.p50 - direct.p50;
+    const redisP99 = viaRedis.p99 - direct.p99;
     const ms = (n: number) => `${n.toFixed(2)} ms`;
     const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
     const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
@@ -380,6 +419,10 @@ async function main() {
       `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
       `| added latency p50 | ${ms(addedP50)} | ≤ 1 ms | ${verdict(addedP50 <= 1)} |`,
       `| added latency p99 | ${ms(addedP99)} | ≤ 5 ms | ${verdict(addedP99 <= 5)} |`,
+      `| **with REDIS_URL** (limits in Redis on this machine): gateway throughput | ${Math.round(avg(withRedis)).toLocaleString("en-US")} req/s, ${perCall(redisCpu)} µs CPU per call | | |`,
+      `| with Redis: throughput ratio, median of rounds (${redisRatios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")}) | ${(redisRatio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(redisRatio >= 0.75)} |`,
+      `| with Redis: latency at 500 req/s | p50 ${ms(viaRedis.p50)}, p99 ${ms(viaRedis.p99)} | | |`,
+      `| with Redis: added latency p50 / p99 | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
       `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
       `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
       `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
@@ -401,7 +444,10 @@ the bare pass-through, the gateway (\`scripts/gateway.ts\`, its own process) and
 Throughput: autocannon, 50 connections, ${amount.toLocaleString("en-US")} requests per run, ${rounds} rounds
 (pass-through and gateway, taking turns to go first); the ratio is the median of the rounds' ratios.
 The gateway runs with key check (cached), per-account rate limit, monthly quota and batched
-recording all on, for a key on a plan with limits high enough never to refuse.
+recording all on, for a key on a plan with limits high enough never to refuse. A second
+gateway process runs the same with \`REDIS_URL\` set (a local \`redis-server\`): one Lua
+script per call for the rate limit and the quota reservation; both gateways record into the
+same PostgreSQL and take turns with the pass-through in every round.
 Latency: ${seconds} s at a fixed 500 req/s per target, calls to the upstream directly and
 through the gateway interleaved, each timed from when it was due (no coordinated omission),
 sub-millisecond resolution.
@@ -438,6 +484,7 @@ Notes
     console.log("written to docs/bench/gateway.md");
   } finally {
     for (const child of children) await stop(child);
+    await redis.close();
     await postgres.stop();
     await fs.rm(dir, { recursive: true, force: true });
   }

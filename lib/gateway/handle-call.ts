@@ -8,8 +8,7 @@ import { answerError, forward, type ForwardOutcome, type Upstream } from "./forw
 import { clientIp, findKey, type KeySource } from "./headers.ts";
 import type { KeyHashes } from "./key-hashes.ts";
 import { resetOf, secondsToReset } from "./month.ts";
-import type { QuotaCounters } from "./quota.ts";
-import type { RateLimits } from "./rate-limit.ts";
+import type { Admission, Limiter } from "./limiter.ts";
 
 /** What one call needs from the running gateway. */
 export type Services = {
@@ -17,9 +16,8 @@ export type Services = {
   bodyLimit: number;
   keys: KeyCache;
   hashes: KeyHashes;
-  limits: RateLimits;
-  quota: QuotaCounters;
-  recorder: Recorder;
+  limiter: Limiter;
+  recorder: Pick<Recorder, "record">;
   upstream: Upstream;
   capture: CaptureSettings;
   closing: () => boolean;
@@ -152,7 +150,7 @@ export function handleCall(
   const found = services.keys.lookup(hash);
   const call = { req, res, services, requestId, started, arrivedAt, headers, source };
   if (found instanceof Promise) return found.then((lookup) => afterLookup(call, lookup));
-  afterLookup(call, found);
+  return afterLookup(call, found);
 }
 
 /** Answers with a gateway error and notes it for the call record. */
@@ -180,7 +178,7 @@ function afterLookup(
     source: KeySource;
   },
   found: KeyLookup,
-): void {
+): void | Promise<void> {
   const { req, res, services, requestId, started, arrivedAt, headers, source } = call;
   if (found.kind === "unavailable") {
     return void sendError(res, "unavailable", requestId, { ...headers, "retry-after": "1" });
@@ -232,22 +230,57 @@ function afterLookup(
   const target = services.upstream.target(req.url ?? "/");
   if (target === undefined) return refuse(res, outcome, requestId, headers, "invalid_path");
 
+  // A declared body over the limit is refused before quota is reserved, so nothing to release.
+  const tooLarge = declared > services.bodyLimit;
+  const admission = services.limiter.admit(entry.userId, entry.plan, arrivedAt, !tooLarge, requestId);
+  const admitted = {
+    req,
+    res,
+    services,
+    requestId,
+    arrivedAt,
+    headers,
+    source,
+    entry,
+    outcome,
+    tooLarge,
+    target,
+  };
+  if (admission instanceof Promise) return admission.then((a) => afterAdmission(admitted, a));
+  afterAdmission(admitted, admission);
+}
+
+/** The rest of a call once the limiter has answered. */
+function afterAdmission(
+  call: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    services: Services;
+    requestId: string;
+    arrivedAt: number;
+    headers: Record<string, string>;
+    source: KeySource;
+    entry: KeyEntry;
+    outcome: ForwardOutcome;
+    tooLarge: boolean;
+    target: string;
+  },
+  { rate, quota }: Admission,
+): void {
+  const { req, res, services, requestId, arrivedAt, headers, source, entry, outcome, target } = call;
   const { plan } = entry;
-  const rate = services.limits.take(entry.userId, plan.rpm, arrivedAt);
   headers["ratelimit-policy"] = `"${plan.slug}";q=${plan.rpm};w=60`;
   headers.ratelimit = `"${plan.slug}";r=${rate.remaining};t=${rate.resetSeconds}`;
   if (!rate.allowed) {
-    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
+    setQuotaHeaders(headers, plan.monthlyQuota, services.limiter.used(entry.userId, arrivedAt), arrivedAt);
     return refuse(res, outcome, requestId, headers, "rate_limited", {
       "retry-after": String(rate.resetSeconds),
     });
   }
-  // A declared body over the limit is refused before quota is reserved, so nothing to release.
-  if (declared > services.bodyLimit) {
-    setQuotaHeaders(headers, plan.monthlyQuota, services.quota.used(entry.userId, arrivedAt), arrivedAt);
+  if (call.tooLarge || !quota) {
+    setQuotaHeaders(headers, plan.monthlyQuota, services.limiter.used(entry.userId, arrivedAt), arrivedAt);
     return refuse(res, outcome, requestId, headers, "payload_too_large", { connection: "close" });
   }
-  const quota = services.quota.reserve(entry.userId, plan.monthlyQuota, arrivedAt);
   setQuotaHeaders(headers, plan.monthlyQuota, quota.used, arrivedAt);
   if (!quota.allowed)
     return refuse(res, outcome, requestId, headers, "quota_exceeded", {
@@ -265,6 +298,6 @@ function afterLookup(
     captureMaxBytes: capture.maxBytes,
   };
   forward(req, res, services.upstream, context, outcome, () => {
-    if (!outcome.billable) services.quota.release(entry.userId, arrivedAt);
+    if (!outcome.billable) services.limiter.release(entry.userId, arrivedAt);
   });
 }

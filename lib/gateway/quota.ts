@@ -53,6 +53,20 @@ export class QuotaCounters {
     return { allowed: true, used: counter.used, limit };
   }
 
+  /**
+   * Follows a decision the shared store (Redis) made: a call it reserved is this instance's
+   * until written, and the shared total raises the counter, so that falling back to this
+   * counter when the store goes away starts from the latest total this instance saw.
+   */
+  follow(userId: string, shared: number, reserved: boolean, now = Date.now()): void {
+    const counter = this.counter(userId, monthOf(now));
+    if (reserved) {
+      counter.used += 1;
+      counter.unflushed += 1;
+    }
+    counter.used = Math.max(counter.used, shared);
+  }
+
   /** Calls used this month as far as this instance knows, without reserving one. */
   used(userId: string, now = Date.now()): number {
     return this.counters.get(`${userId}|${monthOf(now)}`)?.used ?? 0;

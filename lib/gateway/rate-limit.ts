@@ -26,11 +26,7 @@ export class RateLimits {
   /** Takes one request from the account's window and says whether it may pass. */
   take(userId: string, rpm: number, now = Date.now()): RateDecision {
     if (now >= this.sweepAt) this.sweep(now);
-    let byUser = this.windows.get(rpm);
-    if (!byUser) {
-      byUser = new Map();
-      this.windows.set(rpm, byUser);
-    }
+    const byUser = this.accounts(rpm);
     let window = byUser.get(userId);
     if (!window || window.endsAt <= now) {
       window = { endsAt: now + WINDOW_MS, taken: 0 };
@@ -43,6 +39,23 @@ export class RateLimits {
       remaining: Math.max(0, rpm - window.taken),
       resetSeconds: Math.min(60, Math.max(1, Math.ceil((window.endsAt - now) / 1000))),
     };
+  }
+
+  /**
+   * Adopts a shared limiter's count of the account's last minute (Redis), so that if this
+   * instance has to fall back to its own windows, it continues from there, not from zero.
+   */
+  adopt(userId: string, rpm: number, taken: number, endsAt: number): void {
+    this.accounts(rpm).set(userId, { endsAt, taken });
+  }
+
+  private accounts(rpm: number): Map<string, Window> {
+    let byUser = this.windows.get(rpm);
+    if (!byUser) {
+      byUser = new Map();
+      this.windows.set(rpm, byUser);
+    }
+    return byUser;
   }
 
   /** Forgets windows that have ended, so memory follows the accounts active lately. */

@@ -13,9 +13,12 @@ import { errorBody, sendError } from "./errors.ts";
 import { Upstream } from "./forward.ts";
 import { handleCall, type Services } from "./handle-call.ts";
 import { KeyHashes } from "./key-hashes.ts";
+import { LocalLimiter, type Limiter, type LimiterMode } from "./limiter.ts";
+import { GatewayMetrics } from "./metrics.ts";
 import { monthOf } from "./month.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
+import { RedisLimiter, type RedisLimiterOptions } from "./redis-limiter.ts";
 
 export type GatewayConfig = Pick<
   Env,
@@ -28,7 +31,17 @@ export type GatewayConfig = Pick<
   | "dataDir"
 > &
   // Optional so that callers (tests) that do not care get the defaults of lib/env.ts.
-  Partial<Pick<Env, "CAPTURE_BODIES" | "CAPTURE_MAX_BYTES" | "PAYLOAD_RETENTION_DAYS">> & {
+  Partial<
+    Pick<
+      Env,
+      | "CAPTURE_BODIES"
+      | "CAPTURE_MAX_BYTES"
+      | "PAYLOAD_RETENTION_DAYS"
+      | "REDIS_URL"
+      | "REDIS_TIMEOUT_MS"
+      | "METRICS_PORT"
+    >
+  > & {
     upstreamUrl: string;
   };
 
@@ -37,6 +50,8 @@ export type GatewayOptions = {
   recorder?: Partial<Omit<RecorderOptions, "hooks">>;
   /** How long close() lets in-flight calls finish before cutting them off (ms). */
   drainMs?: number;
+  /** Overrides for the Redis limiter's timings (tests). */
+  redis?: Pick<RedisLimiterOptions, "retryMs" | "reconcileMs">;
   log?: (message: string) => void;
 };
 
@@ -48,7 +63,14 @@ export type Gateway = {
   flush: () => Promise<void>;
   /** Re-reads every cached key and the redacted query parameters now (tests). */
   refresh: () => Promise<void>;
-  stats: () => { inFlight: number; pendingRecords: number; committedRecords: number };
+  stats: () => {
+    inFlight: number;
+    pendingRecords: number;
+    committedRecords: number;
+    limiter: LimiterMode;
+  };
+  /** GET /metrics, when METRICS_PORT is set. */
+  metricsUrl?: string;
 };
 
 // Node's parser errors that deserve a more precise status than 400.
@@ -72,6 +94,26 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 }
 
 function ignore(): void {}
+
+function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function answerJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  res.end(text);
+}
 
 /** A call that failed inside the gateway: answer 503 if still possible, else hang up. */
 function failedCall(
@@ -97,9 +139,18 @@ export async function startGateway(
 ): Promise<Gateway> {
   const log = options.log ?? ((message: string) => console.error(message));
   const quota = new QuotaCounters();
+  const local = new LocalLimiter(new RateLimits(), quota);
+  const limiter: Limiter = config.REDIS_URL
+    ? new RedisLimiter(local, {
+        url: config.REDIS_URL,
+        timeoutMs: config.REDIS_TIMEOUT_MS ?? 50,
+        log,
+        ...options.redis,
+      })
+    : local;
   const keys = new KeyCache(database.pool, {
     ...options.keyCache,
-    onUsage: (userId, month, used) => quota.observe(userId, month, used),
+    onUsage: (userId, month, used) => limiter.observe(userId, month, used),
   });
   const byAccountMonth = (records: readonly CallRecord[]) => {
     const counts = new Map<string, { userId: string; month: string; count: number }>();
@@ -113,19 +164,30 @@ export async function startGateway(
     }
     return counts.values();
   };
+  let metrics: GatewayMetrics | undefined;
+  let batchStarted = 0;
   const recorder = new Recorder(database.pool, {
     spoolDir: path.join(config.dataDir, "spool"),
     onError: log,
     ...options.recorder,
     hooks: {
       writing: (records) => {
+        batchStarted = performance.now();
         for (const c of byAccountMonth(records)) quota.writing(c.userId, c.month, c.count);
       },
       written: (records, committed) => {
+        metrics?.batchWritten((performance.now() - batchStarted) / 1000);
         for (const c of byAccountMonth(records)) quota.written(c.userId, c.month, c.count, committed);
       },
     },
   });
+  if (config.METRICS_PORT !== undefined) {
+    metrics = new GatewayMetrics({
+      pendingRecords: () => recorder.pending,
+      spooledRecords: () => recorder.spooled,
+      limiterMode: () => limiter.mode(),
+    });
+  }
   const upstream = new Upstream({
     url: config.upstreamUrl,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
@@ -146,9 +208,16 @@ export async function startGateway(
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     keys,
-    limits: new RateLimits(),
-    quota,
-    recorder,
+    limiter,
+    // Metrics read the finished call's record, so they count exactly what the call log shows.
+    recorder: metrics
+      ? {
+          record: (record: CallRecord) => {
+            metrics.observe(record);
+            recorder.record(record);
+          },
+        }
+      : recorder,
     upstream,
     hashes: new KeyHashes(),
     capture: {
@@ -160,7 +229,28 @@ export async function startGateway(
     closing: () => closing,
   };
 
+  /** GET /readyz: can this instance serve calls as it should? Each check is named in the answer. */
+  const ready = async (res: http.ServerResponse) => {
+    const reachable = await timeout(database.pool.query("SELECT 1"), 1000).then(
+      () => "ok",
+      (error: Error) => error.message,
+    );
+    const mode = limiter.mode();
+    const checks = {
+      database: reachable,
+      redis:
+        mode === "local" ? "not configured" : mode === "redis" ? "ok" : "unreachable (per-instance limits)",
+      recorder: recorder.backlogged ? "backlogged" : "ok",
+      accepting: closing ? "shutting down" : "ok",
+    };
+    const ok = reachable === "ok" && mode !== "fallback" && !recorder.backlogged && !closing;
+    answerJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", checks });
+  };
+
   const server = http.createServer((req, res) => {
+    // Probes for load balancers and orchestrators: no key, not recorded, not limited.
+    if (req.url === "/healthz") return answerJson(res, 200, { status: "ok" });
+    if (req.url === "/readyz") return void ready(res);
     inFlight += 1;
     res.on("close", () => {
       inFlight -= 1;
@@ -190,6 +280,12 @@ export async function startGateway(
   await queryRedaction.refresh();
   queryRedaction.start();
   retention.start();
+  // Calls made before Redis answers would be limited per instance: give it a moment.
+  if (limiter instanceof RedisLimiter) await limiter.ready(1000);
+  const metricsServer =
+    metrics && config.METRICS_PORT !== undefined
+      ? await metrics.listen(config.METRICS_PORT, config.HOSTNAME)
+      : undefined;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.GATEWAY_PORT, config.HOSTNAME, resolve);
@@ -215,6 +311,8 @@ export async function startGateway(
     await recorder.close();
     await keys.stop();
     await upstream.close();
+    await limiter.close();
+    await metricsServer?.close();
   };
 
   const host = ["0.0.0.0", "::"].includes(config.HOSTNAME) ? "localhost" : config.HOSTNAME;
@@ -225,6 +323,12 @@ export async function startGateway(
     refresh: async () => {
       await Promise.all([keys.refresh(), queryRedaction.refresh()]);
     },
-    stats: () => ({ inFlight, pendingRecords: recorder.pending, committedRecords: recorder.committed }),
+    stats: () => ({
+      inFlight,
+      pendingRecords: recorder.pending,
+      committedRecords: recorder.committed,
+      limiter: limiter.mode(),
+    }),
+    metricsUrl: metricsServer?.url,
   };
 }

@@ -55,6 +55,7 @@ export class Recorder {
   /** Spool files this process wrote: their records are still in its quota counters. */
   private readonly ownSpool = new Set<string>();
   private written = 0;
+  private spilled = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -86,6 +87,16 @@ export class Recorder {
   /** Records waiting in memory (not yet written, not spooled). */
   get pending(): number {
     return this.buffer.length;
+  }
+
+  /** Records this process has moved to spool files so far. */
+  get spooled(): number {
+    return this.spilled;
+  }
+
+  /** More records wait in memory than it should hold: the database is not keeping up. */
+  get backlogged(): boolean {
+    return this.buffer.length >= this.settings.memoryLimit;
   }
 
   /** Records this process has committed so far. */
@@ -164,6 +175,7 @@ export class Recorder {
       const file = await writeSpool(this.settings.spoolDir, records);
       this.ownSpool.add(file);
       this.buffer.splice(0, count);
+      this.spilled += count;
       this.spoolPending = true;
     } catch (error) {
       this.options.onError?.(`recorder: could not write spool file: ${(error as Error).message}`);
