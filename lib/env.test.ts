@@ -36,6 +36,11 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://x", /^Invalid DATABASE_URL: must be a postgres/],
     ["AUTH_SECRET", "short", /^Invalid AUTH_SECRET: must be at least 32 characters/],
     ["TRUST_PROXY", "yes", /^Invalid TRUST_PROXY/],
+    ["REDIS_URL", "http://localhost:6379", /^Invalid REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    ["REDIS_TIMEOUT_MS", "51", /^Invalid REDIS_TIMEOUT_MS: must be a whole number of milliseconds \(1-50\)/],
+    ["METRICS_PORT", "0", /^Invalid METRICS_PORT: must be a port number/],
+    ["LOG_FORMAT", "xml", /^Invalid LOG_FORMAT: must be text or json/],
+    ["CALL_LOG_RETENTION_DAYS", "0", /^Invalid CALL_LOG_RETENTION_DAYS: must be a whole number of days/],
   ])("names the variable when %s=%s is bad", (name, value, message) => {
     expect(() => parseEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [name]: value })).toThrow(message);
