@@ -50,6 +50,8 @@ export default defineConfig({
       GATEWAY_PORT: String(base + 1),
       SAMPLE_API_PORT: String(base + 2),
       DATA_DIR: dataDir,
+      // Every spec signs up from 127.0.0.1; the throttle itself is tested in lib/auth.
+      SIGN_UP_LIMIT: "10000",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -1,20 +1,8 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import { signIn, signUp, uniqueEmail } from "./helpers.ts";
+import { signIn, signUp, tollgate, uniqueEmail } from "./helpers.ts";
 
 const PASSWORD = "correct horse battery";
-
-/** Runs the operator CLI against the e2e server's data folder and returns its --json output. */
-async function tollgate(...args: string[]): Promise<unknown> {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
-  const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
-    env: { ...process.env, DATA_DIR: dataDir },
-  });
-  return JSON.parse(stdout) as unknown;
-}
 
 test("an admin changes a user's plan and edits a plan's rate limit", async ({ page }) => {
   // Four CLI runs (each a Node start plus a database connection) come before the browser work.

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { expect, type Page } from "@playwright/test";
 
 /** The gateway URL of the server Playwright started (see playwright.config.ts). */
@@ -11,7 +13,10 @@ export function uniqueEmail(label = "user"): string {
   return `${label}-${Date.now()}-${counter}@example.com`;
 }
 
-/** Signs up through the form and waits for the overview. */
+/**
+ * Signs up through the form, then signs in (sign-up always ends on the sign-in page, so it
+ * does not reveal whether the email was new) and waits for the overview.
+ */
 export async function signUp(
   page: Page,
   email = uniqueEmail(),
@@ -21,7 +26,8 @@ export async function signUp(
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/sign-in\?signed-up=1$/);
+  await signIn(page, email, password);
   return email;
 }
 
@@ -32,4 +38,14 @@ export async function signIn(page: Page, email: string, password = "correct hors
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/$/);
+}
+
+/** Runs the operator CLI against the e2e server's data folder and returns its --json output. */
+export async function tollgate(...args: string[]): Promise<unknown> {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
+  const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
+  return JSON.parse(stdout) as unknown;
 }

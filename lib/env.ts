@@ -55,6 +55,8 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   TRUST_PROXY: flag,
+  /** Accounts one client address may create per hour (sign-up throttle). */
+  SIGN_UP_LIMIT: z.coerce.number().int().min(1, "must be at least 1").default(10),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
   /** Shared rate-limit and quota counters for several gateway instances; unset: in-process. */

@@ -2,18 +2,20 @@
 
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { signIn, signOut, ThrottledSignIn } from "@/lib/auth/config.ts";
-import { clientIp } from "@/lib/auth/credentials.ts";
+import { requestIp } from "@/lib/auth/request-ip.ts";
 import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
-import { retryAfterMinutes, signInRetryAfter } from "@/lib/auth/throttle.ts";
-import { createUser, EmailTakenError } from "@/lib/data/users.ts";
+import { signUp } from "@/lib/auth/sign-up.ts";
+import { retryAfterMinutes, signInRetryAfter, TooManyAttemptsError } from "@/lib/auth/throttle.ts";
+import { env } from "@/lib/env.ts";
 import { signInFormSchema } from "./sign-in/sign-in.schema.ts";
 import { signUpFormSchema } from "./sign-up/sign-up.schema.ts";
 
 const WRONG_CREDENTIALS = "Incorrect email or password.";
 
 async function throttledMessage(email: string): Promise<string | undefined> {
-  const wait = await signInRetryAfter(email, clientIp(await headers()));
+  const wait = await signInRetryAfter(email, requestIp(await headers()));
   return wait > 0 ? `Too many attempts, try again in ${retryAfterMinutes(wait)}.` : undefined;
 }
 
@@ -45,28 +47,30 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
   return { ...failed, values };
 }
 
-/** The sign-up form: creates the account (the first one becomes admin), then signs in. */
+/**
+ * The sign-up form: creates the account (the first one becomes admin), throttled per client
+ * address, then sends the visitor to sign in. A taken email ends the same way as a new one,
+ * so the form does not reveal who has an account.
+ */
 export async function signUpAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = keepValues(formData);
   const parsed = signUpFormSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
-  const { email, password, name } = parsed.data;
   try {
-    await createUser({ email, password, name: name ?? undefined });
+    await signUp(parsed.data, requestIp(await headers()), env().SIGN_UP_LIMIT);
   } catch (error) {
-    if (error instanceof EmailTakenError) {
+    if (error instanceof TooManyAttemptsError) {
       return {
-        fieldErrors: { email: "An account with this email already exists. Sign in instead." },
+        error: `Too many sign-ups from your network, try again in ${retryAfterMinutes(error.retryAfterSeconds)}.`,
         values,
       };
     }
     throw error;
   }
-  const failed = await startSession(email, password);
-  return { ...failed, values };
+  redirect("/sign-in?signed-up=1");
 }
 
-/** Ends the session and returns to the sign-in page. */
+/** Ends the session (every session of the account: see endSessionsFrom) and returns to sign-in. */
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });
 }

@@ -22,7 +22,7 @@ export type SignInInput = z.input<typeof signInSchema>;
 export async function verifyCredentials(
   input: SignInInput | Partial<Record<string, unknown>>,
   ip: string,
-): Promise<SessionUser | null> {
+): Promise<(SessionUser & { sessionVersion: number }) | null> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
@@ -32,17 +32,6 @@ export async function verifyCredentials(
   if (!user) await verifyAgainstDummy(password);
   if (!user || !(await verifyPassword(user.passwordHash, password))) return null;
   await clearFailedSignIns(email);
-  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
-}
-
-/**
- * The client IP for throttling, from the request headers. `next start` fills
- * X-Forwarded-For with the socket address when the client sent none; a reverse proxy
- * appends the address it saw, so the last entry is the one a trusted hop vouches for.
- * (A client talking to Next directly can still invent the header, so the per-IP limit is
- * best effort; the per-email limit does not depend on it.)
- */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
-  return forwarded || "unknown";
+  const { id, name, isAdmin, sessionVersion } = user;
+  return { id, email: user.email, name, isAdmin, sessionVersion };
 }

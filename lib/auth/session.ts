@@ -7,14 +7,14 @@ import { auth } from "./config.ts";
 export type SessionUser = { id: string; email: string; name: string | null; isAdmin: boolean };
 
 /**
- * The signed-in user, loaded fresh from the database (so a deleted account or a changed
- * admin flag counts immediately), or null when signed out. Cached per request, so the
+ * The signed-in user, loaded fresh from the database (so a deleted account, a changed
+ * admin flag or a revoked session counts immediately), or null when signed out. Cached per request, so the
  * layout and the page asking both cost one lookup.
  */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  return id ? findSessionUser(id) : null;
+  return id ? findSessionUser(id, session.sessionVersion ?? 0) : null;
 });
 
 /** The signed-in user, or a redirect to /sign-in. */

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";
 import type { Database } from "../db/client.ts";
 import { createKey } from "../data/keys.ts";
+import { newPasswordSchema } from "../auth/new-password.schema.ts";
 import { createUser, setPassword } from "../data/users.ts";
 import { writeCalls } from "../recorder/sql.ts";
 import { demoTraffic } from "../usage/demo-traffic.ts";
@@ -32,7 +33,7 @@ type SeedResult = {
 
 const seedFlags = z.object({
   email: z.email("--email must be an email address").optional(),
-  password: z.string().min(8, "--password must be at least 8 characters").optional(),
+  password: newPasswordSchema.optional(),
   days: z.coerce.number().int().min(1, "--days must be 1–90").max(90, "--days must be 1–90").default(30),
   reset: z.enum(["true"]).optional(),
   "force-real-account": z.enum(["true"]).optional(),

@@ -16,14 +16,14 @@ describe("users CLI", () => {
     const email = `Cli-${randomUUID()}@Example.com`;
     const created = await run("users create", {
       email,
-      password: "secret123",
+      password: "secret-1234",
       name: "Cli",
       plan: "basic",
       admin: "true",
     });
     expect(created).toMatchObject({ email: email.toLowerCase(), name: "Cli", plan: "basic", isAdmin: true });
     const printed = JSON.stringify(created) + commands["users create"]!.print(created as never);
-    expect(printed).not.toMatch(/argon2|secret123/);
+    expect(printed).not.toMatch(/argon2|secret-1234/);
     const { rows } = await database.pool.query<{ plan: string; is_admin: boolean }>(
       "SELECT p.slug AS plan, u.is_admin FROM users u JOIN plans p ON p.id = u.plan_id WHERE u.email = $1",
       [email.toLowerCase()],
@@ -33,12 +33,12 @@ describe("users CLI", () => {
 
   it("refuses a duplicate email, a short password and a missing flag as operator errors", async () => {
     const email = `cli-dup-${randomUUID()}@example.com`;
-    await run("users create", { email, password: "secret123" });
-    await expect(run("users create", { email, password: "secret123" })).rejects.toThrow(
+    await run("users create", { email, password: "secret-1234" });
+    await expect(run("users create", { email, password: "secret-1234" })).rejects.toThrow(
       new CliError("An account with this email already exists"),
     );
     await expect(run("users create", { email: `x-${email}`, password: "short" })).rejects.toThrow(
-      /password: Use at least 8 characters/,
+      /password: Use at least 10 characters/,
     );
     await expect(run("users create", { email: `y-${email}` })).rejects.toThrow(
       new CliError("--password is required"),
@@ -47,7 +47,7 @@ describe("users CLI", () => {
 
   it("moves a user to another plan by email", async () => {
     const email = `cli-plan-${randomUUID()}@example.com`;
-    await run("users create", { email, password: "secret123" });
+    await run("users create", { email, password: "secret-1234" });
     expect(await run("users set-plan", { email, plan: "vip" })).toMatchObject({ email, plan: "vip" });
     await expect(run("users set-plan", { email, plan: "gold-nope" })).rejects.toThrow(CliError);
     await expect(run("users set-plan", { email: `nobody-${email}`, plan: "vip" })).rejects.toThrow(CliError);

@@ -16,10 +16,10 @@ describe("plans", () => {
   beforeAll(async () => {
     admin = await createUser({
       email: `admin-${randomUUID()}@example.com`,
-      password: "secret123",
+      password: "secret-1234",
       isAdmin: true,
     });
-    member = await createUser({ email: `member-${randomUUID()}@example.com`, password: "secret123" });
+    member = await createUser({ email: `member-${randomUUID()}@example.com`, password: "secret-1234" });
   });
 
   it("are seeded with SPEC §3's limits", async () => {

@@ -12,6 +12,8 @@ import {
   createUser,
   EmailTakenError,
   findSessionUser,
+  endAllSessions,
+  endSessionsFrom,
   findUserForSignIn,
   insertUser,
   listUsersWithUsage,
@@ -36,32 +38,32 @@ describe("createUser", () => {
     const address = email("Mixed");
     const user = await createUser({
       email: `  ${address.toUpperCase()} `,
-      password: "secret123",
+      password: "secret-1234",
       name: " Ann ",
     });
     expect(user).toMatchObject({ email: address.toLowerCase(), name: "Ann", planSlug: "free" });
     const stored = await findUserForSignIn(address);
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await verifyPassword(stored!.passwordHash, "secret123")).toBe(true);
+    expect(await verifyPassword(stored!.passwordHash, "secret-1234")).toBe(true);
     expect(user).not.toHaveProperty("passwordHash");
   });
 
   it("refuses a second account with the same email, whatever its case", async () => {
     const address = email("dup");
-    await createUser({ email: address, password: "secret123" });
+    await createUser({ email: address, password: "secret-1234" });
     await expect(createUser({ email: address.toUpperCase(), password: "other-secret" })).rejects.toThrow(
       EmailTakenError,
     );
   });
 
   it("refuses a bad email and a short password", async () => {
-    await expect(createUser({ email: "not-an-email", password: "secret123" })).rejects.toThrow(ZodError);
+    await expect(createUser({ email: "not-an-email", password: "secret-1234" })).rejects.toThrow(ZodError);
     await expect(createUser({ email: email("short"), password: "1234567" })).rejects.toThrow(ZodError);
   });
 
   it("refuses an unknown plan", async () => {
     await expect(
-      createUser({ email: email("plan"), password: "secret123", planSlug: "gold" }),
+      createUser({ email: email("plan"), password: "secret-1234", planSlug: "gold" }),
     ).rejects.toThrow(PlanNotFoundError);
   });
 });
@@ -79,8 +81,13 @@ describe("the first account", () => {
   });
 
   it("becomes the only admin even when twenty sign-ups race", async () => {
-    // Hash once up front so all inserts reach the database at the same instant.
-    const passwordHash = await hashPassword("secret123");
+    // Hash once up front, and open all twenty connections before the race (a new
+    // connection takes milliseconds, which would stagger the inserts and hide a missing
+    // lock), so all inserts reach the database at the same instant.
+    const passwordHash = await hashPassword("secret-1234");
+    const warm = await Promise.all(Array.from({ length: 20 }, () => fresh.pool.connect()));
+    for (const client of warm) client.release();
+    expect(fresh.pool.totalCount).toBe(20);
     const users = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         insertUser({ email: email(`race${i}`), name: null, planSlug: "free", isAdmin: false, passwordHash }),
@@ -94,12 +101,12 @@ describe("the first account", () => {
   it("is decided by createUser too (the sign-up path)", async () => {
     const { rows } = await fresh.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM users");
     expect(rows[0]?.n).toBe(20);
-    expect((await createUser({ email: email("after"), password: "secret123" })).isAdmin).toBe(false);
+    expect((await createUser({ email: email("after"), password: "secret-1234" })).isAdmin).toBe(false);
   });
 
   it("later accounts are not admins unless asked for", async () => {
-    expect((await createUser({ email: email("later"), password: "secret123" })).isAdmin).toBe(false);
-    expect((await createUser({ email: email("op"), password: "secret123", isAdmin: true })).isAdmin).toBe(
+    expect((await createUser({ email: email("later"), password: "secret-1234" })).isAdmin).toBe(false);
+    expect((await createUser({ email: email("op"), password: "secret-1234", isAdmin: true })).isAdmin).toBe(
       true,
     );
   });
@@ -109,15 +116,15 @@ describe("admin functions", () => {
   let admin: SessionUser;
   let member: SessionUser;
   beforeAll(async () => {
-    admin = await createUser({ email: email("admin"), password: "secret123", isAdmin: true });
-    member = await createUser({ email: email("member"), password: "secret123" });
+    admin = await createUser({ email: email("admin"), password: "secret-1234", isAdmin: true });
+    member = await createUser({ email: email("member"), password: "secret-1234" });
   });
 
   it("refuse a non-admin in the data layer", async () => {
     await expect(listUsersWithUsage(member)).rejects.toThrow(NotAdminError);
     await expect(setUserPlan(member, { id: member.id }, "vip")).rejects.toThrow(NotAdminError);
     // A forged actor claiming admin is the caller's bug; the stored flag is what requireUser reads.
-    expect((await findSessionUser(member.id))?.isAdmin).toBe(false);
+    expect((await findSessionUser(member.id, 0))?.isAdmin).toBe(false);
   });
 
   it("move a user to another plan by id or email and bump updated_at", async () => {
@@ -161,5 +168,25 @@ describe("admin functions", () => {
     });
     expect(rows.find((r) => r.id === admin.id)).toMatchObject({ callsThisMonth: 0, isAdmin: true });
     for (const r of rows) expect(r).not.toHaveProperty("passwordHash");
+  });
+});
+
+describe("session versions", () => {
+  it("a session opens the account only while its version is current", async () => {
+    const user = await createUser({ email: email("sessions"), password: "session password" });
+    expect(await findSessionUser(user.id, 0)).toMatchObject({ id: user.id });
+
+    // A replayed old token at sign-out changes nothing; the current one ends every session.
+    await endSessionsFrom(user.id, 7);
+    expect(await findSessionUser(user.id, 0)).not.toBeNull();
+    await endSessionsFrom(user.id, 0);
+    expect(await findSessionUser(user.id, 0)).toBeNull();
+    expect(await findSessionUser(user.id, 1)).toMatchObject({ id: user.id });
+
+    // The suspension hook: unconditional, and says whether the account exists.
+    expect(await endAllSessions(user.id)).toBe(true);
+    expect(await findSessionUser(user.id, 1)).toBeNull();
+    expect(await endAllSessions(randomUUID())).toBe(false);
+    expect(await endAllSessions("not-a-uuid")).toBe(false);
   });
 });

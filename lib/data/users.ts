@@ -2,7 +2,8 @@
 // (createUser, findUserForSignIn); everything that lists or changes other accounts takes
 // the acting user and refuses non-admins here in the data layer, whatever the page did.
 import { z } from "zod";
-import { displayNameSchema, emailSchema, newPasswordSchema } from "../auth/account.schema.ts";
+import { displayNameSchema, emailSchema } from "../auth/account.schema.ts";
+import { newPasswordSchema } from "../auth/new-password.schema.ts";
 import { requireAdminActor } from "../auth/admin.ts";
 import { hashPassword } from "../auth/password.ts";
 import type { SessionUser } from "../auth/session.ts";
@@ -84,24 +85,30 @@ export async function insertUser(
   }
 }
 
-/** For sign-in only: the account with this (normalised) email and its password hash. */
+/** For sign-in only: the account with this (normalised) email, its password hash and session version. */
 export async function findUserForSignIn(
   email: string,
-): Promise<(SessionUser & { passwordHash: string }) | null> {
-  const { rows } = await db().pool.query<SessionUser & { passwordHash: string }>(
-    `SELECT id::text AS id, email, name, is_admin AS "isAdmin", password_hash AS "passwordHash"
+): Promise<(SessionUser & { passwordHash: string; sessionVersion: number }) | null> {
+  const { rows } = await db().pool.query<SessionUser & { passwordHash: string; sessionVersion: number }>(
+    `SELECT id::text AS id, email, name, is_admin AS "isAdmin", password_hash AS "passwordHash",
+            session_version AS "sessionVersion"
      FROM users WHERE email = $1`,
     [email.trim().toLowerCase()],
   );
   return rows[0] ?? null;
 }
 
-/** The account behind a session, fresh from the database (deleted → null, admin flag current). */
-export async function findSessionUser(id: string): Promise<SessionUser | null> {
+/**
+ * The account behind a session, fresh from the database: null when it is deleted or the
+ * session was issued under an older session version (signed out, password changed,
+ * suspended). The admin flag is current.
+ */
+export async function findSessionUser(id: string, sessionVersion: number): Promise<SessionUser | null> {
   if (!z.uuid().safeParse(id).success) return null;
   const { rows } = await db().pool.query<SessionUser>(
-    `SELECT id::text AS id, email, name, is_admin AS "isAdmin" FROM users WHERE id = $1`,
-    [id],
+    `SELECT id::text AS id, email, name, is_admin AS "isAdmin" FROM users
+     WHERE id = $1 AND session_version = $2`,
+    [id, sessionVersion],
   );
   return rows[0] ?? null;
 }
@@ -175,6 +182,19 @@ export async function endAllSessions(userId: string): Promise<boolean> {
     [userId],
   );
   return rowCount === 1;
+}
+
+/**
+ * Sign-out: ends every session of the account, but only when the signing-out token is
+ * still current, so replaying an already revoked cookie at the sign-out route cannot
+ * sign its owner out again.
+ */
+export async function endSessionsFrom(userId: string, sessionVersion: number): Promise<void> {
+  if (!z.uuid().safeParse(userId).success) return;
+  await db().pool.query(
+    "UPDATE users SET session_version = session_version + 1 WHERE id = $1 AND session_version = $2",
+    [userId, sessionVersion],
+  );
 }
 
 /** Replaces an account's password (already validated by the caller) and ends its sessions. */

@@ -31,7 +31,9 @@ describe("clientIp", () => {
   it("uses the socket address unless TRUST_PROXY is on", () => {
     const req = request({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" });
     expect(clientIp(req, false)).toBe("10.0.0.5");
-    expect(clientIp(req, true)).toBe("203.0.113.7");
+    // The right-most hop is the one our proxy added; the left part is the client's to forge.
+    expect(clientIp(req, true)).toBe("10.0.0.1");
+    expect(clientIp(request({ "x-forwarded-for": "::ffff:198.51.100.4" }), true)).toBe("198.51.100.4");
     expect(clientIp(request({}), true)).toBe("10.0.0.5");
   });
 });

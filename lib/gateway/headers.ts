@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { clientAddress, normalizeIp } from "../client-ip.ts";
 
 /** RFC 9110 §7.6.1 hop-by-hop headers, plus ones the gateway sets itself or must not pass on. */
 const REQUEST_DROP = new Set([
@@ -49,23 +50,9 @@ export function findKey(headers: IncomingHttpHeaders): KeySource | undefined {
   return undefined;
 }
 
-/** Strips IPv4-mapped IPv6 notation so logs show `203.0.113.7`, not `::ffff:203.0.113.7`. */
-function normalizeIp(ip: string): string {
-  return ip.startsWith("::ffff:") && ip.includes(".") ? ip.slice(7) : ip;
-}
-
-/**
- * The caller's IP: the socket's peer, or with TRUST_PROXY the first X-Forwarded-For hop
- * (the address the proxy in front of us saw). Without TRUST_PROXY the header is ignored,
- * since any client can write it.
- */
+/** The caller's IP (see clientAddress: the socket's peer, or with TRUST_PROXY the proxy's hop). */
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    if (first) return normalizeIp(first);
-  }
-  return normalizeIp(req.socket?.remoteAddress ?? "unknown");
+  return clientAddress(req.socket?.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
 }
 
 export type UpstreamHeaderContext = {

@@ -28,7 +28,7 @@ export function SignUpForm() {
       <Field
         id="password"
         label="Password"
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+        hint={`At least ${PASSWORD_MIN_LENGTH} characters, and not a common password.`}
         error={state.fieldErrors?.password}
       >
         {(control) => (

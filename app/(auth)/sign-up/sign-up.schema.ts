@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { displayNameSchema, emailSchema, newPasswordSchema } from "@/lib/auth/account.schema.ts";
+import { displayNameSchema, emailSchema } from "@/lib/auth/account.schema.ts";
+import { newPasswordSchema } from "@/lib/auth/new-password.schema.ts";
 
 export const signUpFormSchema = z.object({
   email: emailSchema,

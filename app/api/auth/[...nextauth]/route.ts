@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { emailSchema } from "@/lib/auth/account.schema.ts";
 import { handlers } from "@/lib/auth/config.ts";
-import { clientIp } from "@/lib/auth/credentials.ts";
+import { requestIp } from "@/lib/auth/request-ip.ts";
 import { retryAfterMinutes, signInRetryAfter } from "@/lib/auth/throttle.ts";
 
 export const GET = handlers.GET;
@@ -17,7 +17,7 @@ export async function POST(request: NextRequest): Promise<Response> {
       .formData()
       .catch(() => undefined);
     const email = emailSchema.safeParse(form?.get("email"));
-    const wait = await signInRetryAfter(email.success ? email.data : "", clientIp(request.headers));
+    const wait = await signInRetryAfter(email.success ? email.data : "", requestIp(request.headers));
     if (wait > 0) {
       return Response.json(
         {
