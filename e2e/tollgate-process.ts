@@ -15,6 +15,8 @@ export type TollgateProcess = {
   startPid: () => Promise<number>;
   /** SIGTERM/SIGINT/SIGKILL to scripts/start.ts alone, or to the whole group (what Ctrl-C does). */
   signal: (signal: NodeJS.Signals, target: "process" | "group") => Promise<void>;
+  /** After a failed test: kills whatever is left of the group and of its PostgreSQL. */
+  kill: () => Promise<void>;
 };
 
 /**
@@ -82,6 +84,15 @@ export async function startTollgate(options: {
     startPid,
     signal: async (signal, target) => {
       process.kill(target === "group" ? -pid : await startPid(), signal);
+    },
+    kill: async () => {
+      if (isRunning(-pid)) process.kill(-pid, "SIGKILL");
+      const postmaster = await fs
+        .readFile(path.join(options.dataDir, "postgres", "postmaster.pid"), "utf8")
+        .catch(() => "");
+      const postgres = Number(postmaster.split("\n")[0]);
+      if (postgres && isRunning(postgres)) process.kill(postgres, "SIGQUIT");
+      await exited;
     },
   };
 }

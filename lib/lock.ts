@@ -26,7 +26,8 @@ export async function takeLock(dataDir: string): Promise<() => Promise<void>> {
   throw new Error(`Could not take the lock ${file}`);
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with this pid exists (EPERM: it does, but belongs to another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,6 +5,7 @@ import path from "node:path";
 import type pg from "pg";
 import type { Database } from "../db/client.ts";
 import { generateKey, type NewKey } from "../keys/key.ts";
+import type { CallRecord } from "../recorder/call-record.ts";
 import { startSampleApi, type SampleApi } from "../sample-api/server.ts";
 import { startGateway, type Gateway, type GatewayConfig, type GatewayOptions } from "./server.ts";
 
@@ -144,4 +145,41 @@ export async function burst<T>(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return results;
+}
+
+/** Call records on disk in a spool folder, in sealed and still-open files alike. */
+export async function spooledRecords(dir: string): Promise<number> {
+  let count = 0;
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const text = await fs.readFile(path.join(dir, name), "utf8").catch(() => "");
+    count += text.split("\n").filter(Boolean).length;
+  }
+  return count;
+}
+
+/** A call record as the gateway would queue it. */
+export function testRecord(userId: string, keyId: string, overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    requestId: randomUUID(),
+    userId,
+    keyId,
+    method: "GET",
+    path: "/v2/tokens",
+    status: 200,
+    latencyMs: 3,
+    upstreamLatencyMs: 2,
+    query: null,
+    outcome: "completed",
+    ttfbMs: null,
+    upstreamDoneMs: null,
+    gatewayMs: null,
+    requestBytes: 0,
+    responseBytes: 120,
+    ip: "127.0.0.1",
+    userAgent: "test",
+    errorCode: null,
+    billable: true,
+    createdAt: new Date().toISOString(),
+    ...overrides,
+  };
 }

@@ -1,12 +1,18 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
-import { callsOf, createAccount, createKey, usageOf } from "../gateway/test-helpers.ts";
-import type { CallRecord } from "./call-record.ts";
+import {
+  callsOf,
+  createAccount,
+  createKey,
+  eventually,
+  spooledRecords,
+  testRecord,
+  usageOf,
+} from "../gateway/test-helpers.ts";
 import { Recorder } from "./recorder.ts";
 import { listSpool } from "./spool.ts";
 import { writeCalls } from "./sql.ts";
@@ -23,30 +29,13 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-function record(userId: string, keyId: string, overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    requestId: randomUUID(),
-    userId,
-    keyId,
-    method: "GET",
-    path: "/v2/tokens",
-    status: 200,
-    latencyMs: 3,
-    upstreamLatencyMs: 2,
-    query: null,
-    outcome: "completed",
-    ttfbMs: null,
-    upstreamDoneMs: null,
-    gatewayMs: null,
-    requestBytes: 0,
-    responseBytes: 120,
-    ip: "127.0.0.1",
-    userAgent: "test",
-    errorCode: null,
-    billable: true,
-    createdAt: new Date().toISOString(),
-    ...overrides,
-  };
+const record = testRecord;
+
+/** A pool pointing at a port where no PostgreSQL listens: every write fails as unreachable. */
+function deadPool(): pg.Pool {
+  const dead = new pg.Pool({ connectionString: "postgresql://postgres:x@127.0.0.1:1/postgres", max: 2 });
+  dead.on("error", () => undefined);
+  return dead;
 }
 
 describe("writeCalls", () => {
@@ -105,23 +94,44 @@ describe("Recorder", () => {
     const userId = await createAccount(database.pool);
     const key = await createKey(database.pool, userId);
     const spoolDir = await tempDir();
-    const dead = new pg.Pool({ connectionString: "postgresql://postgres:x@127.0.0.1:1/postgres", max: 2 });
-    dead.on("error", () => undefined);
-    const down = new Recorder(dead, { spoolDir, memoryLimit: 10, retryMs: 50 });
+    const dead = deadPool();
+    const down = new Recorder(dead, { spoolDir, retryMs: 50 });
     for (let i = 0; i < 25; i++) down.record(record(userId, key.id));
-    await down.flush(); // fails, and spills all but memoryLimit / 2 to a file
-    expect((await listSpool(spoolDir)).length).toBe(1);
-    await down.close(); // the rest goes to a second file
+    await down.flush(); // fails: every waiting record goes to the spool at once
+    expect(down.pending).toBe(0);
+    expect(await spooledRecords(spoolDir)).toBe(25);
+    down.record(record(userId, key.id));
+    await down.close(); // spools the last one and seals the file
     await dead.end();
-    expect((await listSpool(spoolDir)).length).toBe(2);
+    expect((await listSpool(spoolDir)).length).toBe(1);
     expect(await callsOf(database.pool, userId)).toEqual([]);
 
     const up = new Recorder(database.pool, { spoolDir });
     await up.flush();
     expect(await listSpool(spoolDir)).toEqual([]);
-    expect((await callsOf(database.pool, userId)).length).toBe(25);
-    expect((await usageOf(database.pool, userId)).calls).toBe(25);
+    expect((await callsOf(database.pool, userId)).length).toBe(26);
+    expect((await usageOf(database.pool, userId)).calls).toBe(26);
     await up.close();
+  });
+
+  it("in an outage, records reach the spool within a flush interval, not only on close", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const spoolDir = await tempDir();
+    const dead = deadPool();
+    const down = new Recorder(dead, { spoolDir, flushMs: 50, retryMs: 60_000 });
+    down.start();
+    try {
+      down.record(record(userId, key.id));
+      await eventually(async () => (await spooledRecords(spoolDir)) === 1, 2000);
+      // The database is still down and no retry is due: later records are appended anyway.
+      for (let i = 0; i < 300; i++) down.record(record(userId, key.id));
+      await eventually(async () => (await spooledRecords(spoolDir)) === 301, 2000);
+      expect(down.pending).toBe(0);
+    } finally {
+      await down.close();
+      await dead.end();
+    }
   });
 
   it("skips calls of a deleted account, and deleting an account deletes its calls", async () => {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
-import { listSpool, readSpool, removeSpool, writeSpool } from "./spool.ts";
+import { listSpool, readSpool, removeSpool, SpoolWriter } from "./spool.ts";
 import { writeCalls } from "./sql.ts";
 
 export type { CallRecord } from "./call-record.ts";
@@ -16,7 +16,7 @@ export type RecorderOptions = {
   spoolDir: string;
   flushMs?: number;
   batchSize?: number;
-  /** Records kept in memory while the database is down before older ones go to a spool file. */
+  /** Above this many records waiting in memory (a slow database), `backlogged` is true. */
   memoryLimit?: number;
   /** Wait after a failed write before trying again (ms). */
   retryMs?: number;
@@ -39,16 +39,23 @@ function isTransient(error: unknown): boolean {
 }
 
 /**
- * Batches call records into PostgreSQL (SPEC §5, §7): no database round trip per call,
- * one statement per batch of up to `batchSize`, flushed every `flushMs`. While PostgreSQL
- * is unreachable, records wait in memory, then in spool files, and are written when it
- * returns. close() writes everything (or spools it) before resolving.
+ * Batches call records into PostgreSQL: no database round trip per call, one statement per
+ * batch of up to `batchSize`, flushed every `flushMs`. From the first failed write until the
+ * database takes writes again (tried every `retryMs`), records go to an append-only spool
+ * file instead, fsynced every `flushMs`, so a crash during an outage loses no more than a
+ * crash loses normally; the spool is replayed when the database is back (idempotent by
+ * request id). close() writes everything (or spools it) before resolving.
  */
 export class Recorder {
   private buffer: CallRecord[] = [];
   private readonly settings: Required<Omit<RecorderOptions, "hooks" | "onError">>;
+  private readonly spool: SpoolWriter;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Appends to and seals of the spool, one after another, apart from database writes. */
+  private spooling: Promise<void> = Promise.resolve();
+  /** The last write failed: new records go to the spool until a replay succeeds. */
+  private outage = false;
   private retryAt = 0;
   /** Spool files may exist (from this run or an earlier one) and should be replayed. */
   private spoolPending = true;
@@ -69,10 +76,13 @@ export class Recorder {
       retryMs: options.retryMs ?? 1000,
       writeTimeoutMs: options.writeTimeoutMs ?? 15_000,
     };
+    this.spool = new SpoolWriter(options.spoolDir);
   }
 
   start(): void {
     this.timer ??= setInterval(() => {
+      // Spooling does not wait for a write that hangs on an unresponsive database.
+      if (this.outage) void this.spill();
       if (Date.now() >= this.retryAt) void this.flush();
     }, this.settings.flushMs);
     this.timer.unref();
@@ -81,7 +91,7 @@ export class Recorder {
   /** Queues one record; never waits and never throws. */
   record(record: CallRecord): void {
     this.buffer.push(record);
-    if (this.buffer.length >= this.settings.batchSize && Date.now() >= this.retryAt) void this.flush();
+    if (this.buffer.length >= this.settings.batchSize && !this.outage) void this.flush();
   }
 
   /** Records waiting in memory (not yet written, not spooled). */
@@ -117,22 +127,37 @@ export class Recorder {
     await this.flushing;
     this.retryAt = 0;
     await this.flush();
-    if (this.buffer.length > 0) await this.spill(this.buffer.length);
+    await this.spill();
+    await this.seal();
   }
 
   private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.settings.batchSize);
-      if (!(await this.write(batch, true))) {
-        this.buffer.unshift(...batch);
-        this.retryAt = Date.now() + this.settings.retryMs;
-        if (this.buffer.length > this.settings.memoryLimit) {
-          await this.spill(this.buffer.length - Math.floor(this.settings.memoryLimit / 2));
+    if (!this.outage) {
+      while (this.buffer.length > 0) {
+        const batch = this.buffer.splice(0, this.settings.batchSize);
+        if (!(await this.write(batch, true))) {
+          this.buffer.unshift(...batch);
+          this.outage = true;
+          this.retryAt = Date.now() + this.settings.retryMs;
+          await this.spill();
+          return;
         }
-        return;
       }
     }
-    if (this.spoolPending) await this.replay();
+    if (!this.spoolPending && !this.outage) return;
+    // In an outage everything waiting goes to the spool first, so that the records are on
+    // disk while a write hangs on an unresponsive database.
+    if (this.outage) await this.spill();
+    if (!(await this.replay())) return;
+    if (this.outage) {
+      // The sealed files were written: now the one still open, which proves the database is back.
+      await this.seal();
+      if (!(await this.replay())) return;
+      this.outage = false;
+      // Records spooled while that replay ran went to a new file, for the next flush.
+      await this.seal();
+      this.spoolPending = true;
+    }
   }
 
   /** Writes a batch; false when the database is unreachable (the batch is kept). */
@@ -168,34 +193,54 @@ export class Recorder {
     return (await this.write(batch.slice(0, half), own)) && (await this.write(batch.slice(half), own));
   }
 
-  /** Moves the oldest `count` records from memory into a spool file. */
-  private async spill(count: number): Promise<void> {
-    const records = this.buffer.slice(0, count);
-    try {
-      const file = await writeSpool(this.settings.spoolDir, records);
-      this.ownSpool.add(file);
-      this.buffer.splice(0, count);
-      this.spilled += count;
-      this.spoolPending = true;
-    } catch (error) {
-      this.options.onError?.(`recorder: could not write spool file: ${(error as Error).message}`);
-    }
+  /** Appends every record in memory to the open spool file. */
+  private spill(): Promise<void> {
+    return this.spoolTask(async () => {
+      const records = this.buffer.splice(0, this.buffer.length);
+      try {
+        await this.spool.append(records);
+        this.spilled += records.length;
+        this.spoolPending ||= records.length > 0;
+      } catch (error) {
+        this.buffer.unshift(...records);
+        this.options.onError?.(`recorder: could not write the spool: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /** Seals the open spool file so it can be replayed, remembering it as this process's own. */
+  private seal(): Promise<void> {
+    return this.spoolTask(async () => {
+      try {
+        const file = await this.spool.seal();
+        if (file) this.ownSpool.add(file);
+      } catch (error) {
+        this.options.onError?.(`recorder: could not seal the spool: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /** Runs appends and seals one after another (each task handles its own errors). */
+  private spoolTask(task: () => Promise<void>): Promise<void> {
+    this.spooling = this.spooling.then(task);
+    return this.spooling;
   }
 
   /** Writes spooled records, deleting each file only after all its records committed. */
-  private async replay(): Promise<void> {
+  private async replay(): Promise<boolean> {
     for (const file of await listSpool(this.settings.spoolDir)) {
       const records = await readSpool(file);
       const own = this.ownSpool.has(file);
       for (let i = 0; i < records.length; i += this.settings.batchSize) {
         if (!(await this.write(records.slice(i, i + this.settings.batchSize), own))) {
           this.retryAt = Date.now() + this.settings.retryMs;
-          return;
+          return false;
         }
       }
       await removeSpool(file);
       this.ownSpool.delete(file);
     }
     this.spoolPending = false;
+    return true;
   }
 }
