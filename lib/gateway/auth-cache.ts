@@ -41,6 +41,8 @@ export type KeyCacheOptions = {
   queryTimeoutMs?: number;
   max?: number;
   onUsage?: UsageListener;
+  /** The clock that decides which month's usage a lookup reads (the gateway's clock). */
+  now?: () => number;
 };
 
 type Row = {
@@ -96,7 +98,7 @@ export class KeyCache {
   private readonly entries: LRUCache<string, KeyEntry>;
   private readonly unknown: LRUCache<string, true>;
   private readonly pending = new Map<string, Promise<KeyLookup>>();
-  private readonly settings: Required<Omit<KeyCacheOptions, "onUsage">>;
+  private readonly settings: Required<Omit<KeyCacheOptions, "onUsage" | "now">>;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   /** After a failed query, misses fail fast for a moment instead of queueing on a dead database. */
@@ -191,7 +193,7 @@ export class KeyCache {
   }
 
   private async query(hashes: string[]): Promise<Map<string, KeyEntry>> {
-    const now = Date.now();
+    const now = this.options.now?.() ?? Date.now();
     const month = monthOf(now);
     const result = await timeout(
       this.pool.query<Row>(LOOKUP_SQL, [hashes, month, monthOf(nextMonthStart(now))]),

@@ -53,6 +53,8 @@ export type GatewayOptions = {
   /** Overrides for the Redis limiter's timings (tests). */
   redis?: Pick<RedisLimiterOptions, "retryMs" | "reconcileMs">;
   log?: (message: string) => void;
+  /** The gateway's clock (tests move it across a month's end). */
+  now?: () => number;
 };
 
 export type Gateway = {
@@ -138,6 +140,7 @@ export async function startGateway(
   options: GatewayOptions = {},
 ): Promise<Gateway> {
   const log = options.log ?? ((message: string) => console.error(message));
+  const now = options.now ?? Date.now;
   const quota = new QuotaCounters();
   const local = new LocalLimiter(new RateLimits(), quota);
   const limiter: Limiter = config.REDIS_URL
@@ -150,6 +153,7 @@ export async function startGateway(
     : local;
   const keys = new KeyCache(database.pool, {
     ...options.keyCache,
+    now,
     onUsage: (userId, month, used) => limiter.observe(userId, month, used),
   });
   const byAccountMonth = (records: readonly CallRecord[]) => {
@@ -227,6 +231,7 @@ export async function startGateway(
       query: queryRedaction,
     },
     closing: () => closing,
+    now,
   };
 
   /** GET /readyz: can this instance serve calls as it should? Each check is named in the answer. */
