@@ -46,6 +46,9 @@ const MESSAGE: Record<GatewayErrorCode, string> = {
   bad_request: "The request could not be parsed.",
 };
 
+/** Every code the gateway answers with (the README lists all but `bad_request`). */
+export const gatewayErrorCodes = Object.keys(STATUS) as GatewayErrorCode[];
+
 /** The HTTP status SPEC §5 gives an error code. */
 export function statusOf(code: GatewayErrorCode): number {
   return STATUS[code];
