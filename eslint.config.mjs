@@ -10,6 +10,8 @@ const config = [
       "lib/db/generated/**",
       "test-results/**",
       "playwright-report/**",
+      "reports/**",
+      ".stryker-tmp/**",
       "next-env.d.ts",
     ],
   },
