@@ -194,12 +194,12 @@ describe("upstreamHeaders", () => {
 });
 
 describe("clientIp and findKey edge cases", () => {
-  it("reads the first X-Forwarded-For hop of a repeated header, and says unknown without a socket address", () => {
+  it("reads the last X-Forwarded-For hop of a repeated header, and says unknown without a socket address", () => {
     const req = {
-      headers: { "x-forwarded-for": [" 203.0.113.9 ", "10.0.0.1"] },
+      headers: { "x-forwarded-for": ["203.0.113.9", " 10.0.0.1 "] },
       socket: {},
     } as unknown as IncomingMessage;
-    expect(clientIp(req, true)).toBe("203.0.113.9");
+    expect(clientIp(req, true)).toBe("10.0.0.1");
     expect(clientIp(req, false)).toBe("unknown");
     expect(clientIp(request({}, "::1"), false)).toBe("::1");
     expect(clientIp(request({}, "::ffff:abcd"), false)).toBe("::ffff:abcd");
