@@ -5,6 +5,7 @@ import path from "node:path";
 import type pg from "pg";
 import { CAPTURE_DEFAULTS, type Env } from "../env.ts";
 import { Recorder, type CallRecord, type RecorderOptions } from "../recorder/recorder.ts";
+import { CallLogPartitions } from "../recorder/partitions.ts";
 import { PayloadRetention } from "../recorder/retention.ts";
 import { KeyCache, type KeyCacheOptions } from "./auth-cache.ts";
 import { redactedHeaderNames } from "./capture.ts";
@@ -40,6 +41,7 @@ export type GatewayConfig = Pick<
       | "REDIS_URL"
       | "REDIS_TIMEOUT_MS"
       | "METRICS_PORT"
+      | "CALL_LOG_RETENTION_DAYS"
     >
   > & {
     upstreamUrl: string;
@@ -205,6 +207,15 @@ export async function startGateway(
     config.PAYLOAD_RETENTION_DAYS ?? CAPTURE_DEFAULTS.retentionDays,
     log,
   );
+  // Partitions ahead of time and old ones dropped; every instance runs it, under a lock.
+  const partitions = new CallLogPartitions(
+    database.pool,
+    {
+      callDays: config.CALL_LOG_RETENTION_DAYS ?? 90,
+      payloadDays: config.PAYLOAD_RETENTION_DAYS ?? CAPTURE_DEFAULTS.retentionDays,
+    },
+    log,
+  );
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -285,6 +296,7 @@ export async function startGateway(
   await queryRedaction.refresh();
   queryRedaction.start();
   retention.start();
+  partitions.start();
   // Calls made before Redis answers would be limited per instance: give it a moment.
   if (limiter instanceof RedisLimiter) await limiter.ready(1000);
   const metricsServer =
@@ -313,6 +325,7 @@ export async function startGateway(
     await stopped;
     queryRedaction.stop();
     await retention.stop();
+    await partitions.stop();
     await recorder.close();
     await keys.stop();
     await upstream.close();

@@ -2,7 +2,8 @@ import type pg from "pg";
 import type { CallRecord } from "./call-record.ts";
 
 // One statement per batch: insert the calls, and from exactly the rows that were new
-// (ON CONFLICT skips replays of a batch that did commit) store their captured payloads, add
+// (ON CONFLICT skips replays of a batch that did commit; the key includes created_at, the
+// partition key since 0009, which a record carries unchanged from the call's arrival) store their captured payloads, add
 // to the daily rollup (failed = status >= 400 or client_aborted) and move the keys'
 // last_used_at forward. Retrying a batch therefore never double counts.
 // `owners` takes the lock the calls → users foreign key used to take for every row, once
@@ -34,7 +35,7 @@ WITH batch AS (
          upstream_latency_ms, ttfb_ms, upstream_done_ms, gateway_ms, request_bytes,
          response_bytes, ip, user_agent, error_code, billable, created_at
   FROM input
-  ON CONFLICT (request_id) DO NOTHING
+  ON CONFLICT (request_id, created_at) DO NOTHING
   RETURNING request_id, user_id, key_id, path, status, outcome, billable, created_at
 ), payloads AS (
   INSERT INTO call_payloads (request_id, user_id, created_at, request_headers, response_headers,
