@@ -89,6 +89,9 @@ export async function maintainPartitions(
 /** Runs `work` in a transaction holding the partition maintenance lock. */
 async function locked<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection lost between statements (database restart) must fail this pass, not the process.
+  const lost = () => undefined;
+  client.on("error", lost);
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
@@ -99,6 +102,7 @@ async function locked<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
+    client.off("error", lost);
     client.release();
   }
 }
