@@ -11,6 +11,7 @@ describe("configuration", () => {
     expect(config.UPSTREAM_URL).toBeUndefined();
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.TRUST_PROXY).toBe(false);
+    expect(config.SIGN_UP_LIMIT).toBe(10);
     expect(config.GATEWAY_BODY_LIMIT).toBe(10 * 1024 * 1024);
     expect(config.UPSTREAM_TIMEOUT_MS).toBe(30_000);
     expect(config.dataDir).toBe(path.resolve(".data"));
@@ -36,6 +37,8 @@ describe("configuration", () => {
     ["DATABASE_URL", "mysql://x", /^Invalid DATABASE_URL: must be a postgres/],
     ["AUTH_SECRET", "short", /^Invalid AUTH_SECRET: must be at least 32 characters/],
     ["TRUST_PROXY", "yes", /^Invalid TRUST_PROXY/],
+    ["SIGN_UP_LIMIT", "0", /^Invalid SIGN_UP_LIMIT: must be at least 1/],
+    ["SIGN_UP_LIMIT", "ten", /^Invalid SIGN_UP_LIMIT/],
     ["REDIS_URL", "http://localhost:6379", /^Invalid REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
     ["REDIS_TIMEOUT_MS", "51", /^Invalid REDIS_TIMEOUT_MS: must be a whole number of milliseconds \(1-50\)/],
     ["METRICS_PORT", "0", /^Invalid METRICS_PORT: must be a port number/],
