@@ -1,10 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { setUserPlanAction } from "@/app/(dashboard)/admin/actions.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Select } from "@/components/ui/input.tsx";
 import type { FormState } from "@/lib/auth/form-state.ts";
+import type { FormAction } from "./form-action.ts";
 
 /** A user's plan selector with its own Save button (no surprise saves while arrowing through options). */
 export function UserPlanForm({
@@ -12,13 +12,15 @@ export function UserPlanForm({
   email,
   planSlug,
   plans,
+  action: setPlan,
 }: {
   userId: string;
   email: string;
   planSlug: string;
   plans: Array<{ slug: string; name: string }>;
+  action: FormAction;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(setUserPlanAction, {});
+  const [state, action, pending] = useActionState<FormState, FormData>(setPlan, {});
   const error = state.error ?? state.fieldErrors?.plan ?? state.fieldErrors?.userId;
   return (
     <form action={action} className="flex flex-col gap-1">

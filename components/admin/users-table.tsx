@@ -1,71 +1,98 @@
-import { Badge } from "@/components/ui/badge.tsx";
+import Link from "next/link";
+import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { Plan } from "@/lib/data/plans.ts";
 import type { UserWithUsage } from "@/lib/data/users.ts";
+import { AccountBadges } from "./account-badges.tsx";
+import type { FormAction } from "./form-action.ts";
+import { QuotaMeter } from "./quota-meter.tsx";
 import { UserPlanForm } from "./user-plan-form.tsx";
 
-const number = new Intl.NumberFormat("en-US");
-const day = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC" });
-
-/** Every account with its plan, this month's usage against the quota, and a plan selector. */
-export function UsersTable({ users, plans }: { users: UserWithUsage[]; plans: Plan[] }) {
-  const options = plans.map(({ slug, name }) => ({ slug, name }));
+function UserLink({ user }: { user: UserWithUsage }) {
   return (
-    <Table>
-      <TableHead>
-        <TableRow>
-          <TableHeaderCell>Email</TableHeaderCell>
-          <TableHeaderCell>Name</TableHeaderCell>
-          <TableHeaderCell>Plan</TableHeaderCell>
-          <TableHeaderCell>Calls this month</TableHeaderCell>
-          <TableHeaderCell>Created (UTC)</TableHeaderCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {users.map((user) => {
-          const percent =
-            user.monthlyQuota > 0 ? Math.min(100, (user.callsThisMonth / user.monthlyQuota) * 100) : 0;
-          return (
-            <TableRow key={user.id}>
-              <TableCell className="font-medium">
-                <span className="flex items-center gap-2">
-                  {user.email}
-                  {user.isAdmin ? <Badge variant="accent">Admin</Badge> : null}
-                </span>
-              </TableCell>
-              <TableCell className="text-fg-muted">{user.name ?? "—"}</TableCell>
-              <TableCell>
-                <UserPlanForm userId={user.id} email={user.email} planSlug={user.planSlug} plans={options} />
-              </TableCell>
-              <TableCell>
-                <div className="flex min-w-40 flex-col gap-1">
-                  <span className="tabular-nums">
-                    {number.format(user.callsThisMonth)} / {number.format(user.monthlyQuota)}
-                  </span>
-                  <div
-                    className="h-1.5 w-full rounded-full bg-surface-muted"
-                    role="meter"
-                    aria-label={`Quota used by ${user.email}`}
-                    aria-valuemin={0}
-                    aria-valuemax={100}
-                    aria-valuenow={Math.round(percent)}
-                  >
-                    <div
-                      className={
-                        percent >= 90 ? "h-full rounded-full bg-danger" : "h-full rounded-full bg-accent"
-                      }
-                      style={{ width: `${percent}%` }}
-                    />
-                  </div>
-                </div>
-              </TableCell>
-              <TableCell className="whitespace-nowrap text-fg-muted tabular-nums">
-                {day.format(user.createdAt)}
-              </TableCell>
+    <Link href={`/admin/users/${user.id}`} className="font-medium break-all text-accent hover:underline">
+      {user.email}
+    </Link>
+  );
+}
+
+/**
+ * Accounts with their plan, this month's usage against the quota and a plan selector: a
+ * table from tablet width up, one card per account on a phone (a five-column table does
+ * not fit 390 px without hiding what matters).
+ */
+export function UsersTable({
+  users,
+  plans,
+  setPlanAction,
+}: {
+  users: UserWithUsage[];
+  plans: Plan[];
+  setPlanAction: FormAction;
+}) {
+  const options = plans.map(({ slug, name }) => ({ slug, name }));
+  const planForm = (user: UserWithUsage) => (
+    <UserPlanForm
+      userId={user.id}
+      email={user.email}
+      planSlug={user.planSlug}
+      plans={options}
+      action={setPlanAction}
+    />
+  );
+  return (
+    <>
+      <div className="hidden md:block">
+        <Table aria-label="Users">
+          <TableHead>
+            <TableRow>
+              <TableHeaderCell>Email</TableHeaderCell>
+              <TableHeaderCell>Name</TableHeaderCell>
+              <TableHeaderCell>Plan</TableHeaderCell>
+              <TableHeaderCell>Calls this month</TableHeaderCell>
+              <TableHeaderCell>
+                <TimeZoneHeader label="Created" />
+              </TableHeaderCell>
             </TableRow>
-          );
-        })}
-      </TableBody>
-    </Table>
+          </TableHead>
+          <TableBody>
+            {users.map((user) => (
+              <TableRow key={user.id}>
+                <TableCell>
+                  <span className="flex flex-wrap items-center gap-2">
+                    <UserLink user={user} />
+                    <AccountBadges isAdmin={user.isAdmin} suspended={user.suspendedAt !== null} />
+                  </span>
+                </TableCell>
+                <TableCell className="text-fg-muted">{user.name ?? "—"}</TableCell>
+                <TableCell>{planForm(user)}</TableCell>
+                <TableCell>
+                  <QuotaMeter email={user.email} used={user.callsThisMonth} quota={user.monthlyQuota} />
+                </TableCell>
+                <TableCell className="whitespace-nowrap text-fg-muted">
+                  <LocalTime value={user.createdAt} seconds={false} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      <ul aria-label="Users" className="flex flex-col divide-y divide-border md:hidden">
+        {users.map((user) => (
+          <li key={user.id} className="flex flex-col gap-3 px-4 py-4">
+            <div className="flex flex-wrap items-center gap-2">
+              <UserLink user={user} />
+              <AccountBadges isAdmin={user.isAdmin} suspended={user.suspendedAt !== null} />
+            </div>
+            {user.name ? <p className="-mt-2 text-sm text-fg-muted">{user.name}</p> : null}
+            <QuotaMeter email={user.email} used={user.callsThisMonth} quota={user.monthlyQuota} />
+            {planForm(user)}
+            <p className="text-xs text-fg-muted">
+              Created <LocalTime value={user.createdAt} seconds={false} withZone />
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -12,7 +12,10 @@ export function CurlExample({ gatewayUrl }: { gatewayUrl: string }) {
         </p>
         <CopyButton text={command} label="Copy command" aria-label="Copy curl command" />
       </div>
-      <pre className="overflow-x-auto rounded-md border border-border bg-surface-muted p-3 font-mono text-xs text-fg">
+      <pre
+        tabIndex={0}
+        className="overflow-x-auto rounded-md border border-border bg-surface-muted p-3 font-mono text-xs text-fg"
+      >
         <code>{command}</code>
       </pre>
     </div>

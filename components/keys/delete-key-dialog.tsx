@@ -18,12 +18,11 @@ export function DeleteKeyDialog({ apiKey }: { apiKey: Target }) {
   return (
     <>
       <Button
-        variant="ghost"
+        variant="danger-ghost"
         size="icon"
         aria-label={`Delete key ${apiKey.name}`}
         title="Delete key"
         onClick={() => setOpen(true)}
-        className="text-danger hover:bg-danger-soft"
       >
         <Trash2 aria-hidden />
       </Button>

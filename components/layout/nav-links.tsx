@@ -18,7 +18,9 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
   const pathname = usePathname();
   const links = isAdmin ? [...LINKS, ADMIN] : LINKS;
   return (
-    <nav aria-label="Main" className="-mx-1 flex gap-1 overflow-x-auto px-1">
+    // On a phone every tab gets an equal share of the row (icon over a short label), so
+    // none, Admin included, is cut off or hidden behind a sideways scroll.
+    <nav aria-label="Main" className="grid auto-cols-fr grid-flow-col gap-1 sm:flex">
       {links.map(({ href, label, icon: Icon }) => {
         const current =
           href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
@@ -28,7 +30,7 @@ export function NavLinks({ isAdmin }: { isAdmin: boolean }) {
             href={href}
             aria-current={current ? "page" : undefined}
             className={cn(
-              "flex shrink-0 items-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap transition-colors",
+              "flex min-w-0 flex-col items-center gap-0.5 rounded-md px-1 py-1.5 text-xs font-medium whitespace-nowrap transition-colors sm:shrink-0 sm:flex-row sm:gap-1.5 sm:px-3 sm:text-sm",
               current ? "bg-accent-soft text-accent" : "text-fg-muted hover:bg-surface-muted hover:text-fg",
             )}
           >

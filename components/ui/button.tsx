@@ -1,7 +1,7 @@
 import type { ButtonHTMLAttributes } from "react";
 import { cn } from "./cn.ts";
 
-export type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+export type ButtonVariant = "primary" | "secondary" | "danger" | "ghost" | "danger-ghost";
 export type ButtonSize = "sm" | "md" | "lg" | "icon";
 
 const variants: Record<ButtonVariant, string> = {
@@ -9,6 +9,8 @@ const variants: Record<ButtonVariant, string> = {
   secondary: "border border-border bg-surface text-fg hover:bg-surface-muted",
   danger: "bg-danger text-white hover:bg-danger-hover dark:text-background",
   ghost: "text-fg hover:bg-surface-muted",
+  // Its own variant: "ghost" plus a text-danger class would leave the colour to CSS order.
+  "danger-ghost": "text-danger hover:bg-danger-soft",
 };
 
 const sizes: Record<ButtonSize, string> = {

@@ -4,7 +4,11 @@ import { cn } from "./cn.ts";
 /** A table that scrolls sideways on narrow screens instead of breaking the page. */
 export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
   return (
-    <div className="w-full overflow-x-auto">
+    // Focusable, so a keyboard user can scroll a table wider than the screen sideways.
+    <div
+      className="w-full overflow-x-auto rounded-md focus-visible:ring-2 focus-visible:ring-ring focus-visible:outline-none"
+      tabIndex={0}
+    >
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
     </div>
   );

@@ -46,7 +46,10 @@ export function GetStarted({ gatewayUrl, hasKey }: { gatewayUrl: string; hasKey:
               2. Call the API through the gateway with your key
             </p>
             <div className="flex flex-col gap-2 sm:flex-row sm:items-start">
-              <pre className="min-w-0 flex-1 overflow-x-auto rounded-md border border-border bg-surface-muted px-3 py-2 font-mono text-xs">
+              <pre
+                tabIndex={0}
+                className="min-w-0 flex-1 overflow-x-auto rounded-md border border-border bg-surface-muted px-3 py-2 font-mono text-xs"
+              >
                 <code data-testid="curl-line">{command}</code>
               </pre>
               <CopyButton text={command} label="Copy command" />

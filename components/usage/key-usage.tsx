@@ -31,7 +31,8 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                 <TableHeaderCell className="pl-4 sm:pl-5">Key</TableHeaderCell>
                 <TableHeaderCell className="text-right">Calls</TableHeaderCell>
                 <TableHeaderCell className="text-right">Failed</TableHeaderCell>
-                <TableHeaderCell className="pr-4 sm:pr-5">
+                {/* On a phone "last used" moves under the key's name, so the row fits 390 px. */}
+                <TableHeaderCell className="hidden pr-4 sm:table-cell sm:pr-5">
                   <TimeZoneHeader label="Last used" />
                 </TableHeaderCell>
               </tr>
@@ -53,6 +54,9 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                     ) : key.status === "inactive" ? (
                       <Badge className="ml-2">Disabled</Badge>
                     ) : null}
+                    <span className="mt-1 block text-xs text-fg-muted sm:hidden">
+                      Last used <LocalTime value={key.lastUsedAt} seconds={false} fallback="never" withZone />
+                    </span>
                     {key.unused ? (
                       <Badge variant="warning" className="ml-2">
                         Unused 30 days
@@ -61,7 +65,7 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{formatCount(key.calls)}</TableCell>
                   <TableCell className="text-right tabular-nums">{formatCount(key.failures)}</TableCell>
-                  <TableCell className="pr-4 whitespace-nowrap text-fg-muted sm:pr-5">
+                  <TableCell className="hidden pr-4 whitespace-nowrap text-fg-muted sm:table-cell sm:pr-5">
                     <LocalTime value={key.lastUsedAt} seconds={false} fallback="Never" />
                   </TableCell>
                 </TableRow>

@@ -2,6 +2,7 @@
 import { CLI_OPERATOR } from "../auth/admin.ts";
 import {
   createPlan,
+  deletePlan,
   listPlans,
   PlanExistsError,
   PlanNotFoundError,
@@ -71,5 +72,28 @@ export const planCommands: Record<string, Command> = {
     },
     print: (plan: PlanResult & { created: boolean }) =>
       `${plan.created ? "Created" : "Updated"} ${describe(plan)}`,
+  },
+  "plans create": {
+    usage: "plans create --slug SLUG --name N --rpm N --monthly N",
+    run: async (flags) => {
+      const plan = await operatorErrors(() =>
+        createPlan(CLI_OPERATOR, {
+          slug: required(flags, "slug"),
+          name: required(flags, "name"),
+          rpm: required(flags, "rpm"),
+          monthlyQuota: required(flags, "monthly"),
+        }),
+      );
+      return result(plan);
+    },
+    print: (plan: PlanResult) => `Created ${describe(plan)}`,
+  },
+  "plans delete": {
+    usage: "plans delete --slug SLUG   (refused while accounts are on it)",
+    run: async (flags) => {
+      const slug = required(flags, "slug");
+      return result(await operatorErrors(() => deletePlan(CLI_OPERATOR, slug)));
+    },
+    print: (plan: PlanResult) => `Deleted ${plan.slug}`,
   },
 };

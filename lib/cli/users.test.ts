@@ -54,6 +54,34 @@ describe("users CLI", () => {
   });
 });
 
+describe("users list, suspend and delete", () => {
+  it("lists matching users with paging, suspends, and deletes with keys", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const email = `cli-list-${tag}@example.com`;
+    await run("users create", { email, password: "secret123", name: "Listed" });
+    const list = (await run("users list", { search: tag })) as { users: unknown[]; total: number };
+    expect(list.total).toBe(1);
+    expect(list.users[0]).toMatchObject({
+      email,
+      name: "Listed",
+      plan: "free",
+      suspended: false,
+      callsThisMonth: 0,
+    });
+    expect(commands["users list"]!.print(list as never)).toContain("1 account, page 1 of 1");
+
+    await run("users suspend", { email });
+    const suspended = (await run("users list", { search: tag })) as { users: unknown[] };
+    expect(suspended.users[0]).toMatchObject({ suspended: true });
+
+    await run("keys create", { email, name: "doomed" });
+    expect(await run("users delete", { email })).toMatchObject({ email });
+    expect(((await run("users list", { search: tag })) as { total: number }).total).toBe(0);
+    await expect(run("users delete", { email })).rejects.toThrow(CliError);
+    await expect(run("users delete", {})).rejects.toThrow(new CliError("--email is required"));
+  });
+});
+
 describe("plans CLI", () => {
   it("lists the seeded plans", async () => {
     const plans = (await run("plans list", {})) as Array<{ slug: string }>;
@@ -78,5 +106,29 @@ describe("plans CLI", () => {
     });
     await expect(run("plans set", { slug, rpm: "0" })).rejects.toThrow(/at least 1/);
     await expect(run("plans set", { slug, rpm: "true" })).rejects.toThrow(/--rpm needs a value/);
+  });
+
+  it("creates and deletes a plan, refusing one in use", async () => {
+    const slug = `cli-${randomUUID().slice(0, 8)}`;
+    await expect(run("plans create", { slug, name: "X", rpm: "1" })).rejects.toThrow(
+      new CliError("--monthly is required"),
+    );
+    expect(await run("plans create", { slug, name: "Made", rpm: "2", monthly: "20" })).toMatchObject({
+      slug,
+      name: "Made",
+      rpm: 2,
+      monthlyQuota: 20,
+    });
+    await expect(run("plans create", { slug, name: "Made", rpm: "2", monthly: "20" })).rejects.toThrow(
+      CliError,
+    );
+    const email = `cli-on-${slug}@example.com`;
+    await run("users create", { email, password: "secret123", plan: slug });
+    await expect(run("plans delete", { slug })).rejects.toThrow(
+      new CliError(`Plan "${slug}" has 1 account on it: move them to another plan first`),
+    );
+    await run("users set-plan", { email, plan: "free" });
+    expect(await run("plans delete", { slug })).toMatchObject({ slug });
+    await expect(run("plans delete", { slug })).rejects.toThrow(CliError);
   });
 });

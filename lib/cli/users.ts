@@ -2,14 +2,20 @@
 // as an admin (CLI_OPERATOR). Output never includes password hashes.
 import { ZodError } from "zod";
 import { CLI_OPERATOR } from "../auth/admin.ts";
-import { PlanNotFoundError } from "../data/plans.ts";
+import { PlanExistsError, PlanInUseError, PlanNotFoundError } from "../data/plans.ts";
 import {
+  AdminGuardError,
+  changeAccount,
   createUser,
   EmailTakenError,
+  listUsersWithUsage,
   setUserPlan,
   UserNotFoundError,
+  type AccountChange,
   type UserSummary,
+  type UserWithUsage,
 } from "../data/users.ts";
+import { countOf } from "../usage/format.ts";
 import { CliError, required, type Command } from "./command.ts";
 
 /** Turns the data layer's expected refusals into one-line operator errors. */
@@ -25,7 +31,10 @@ export async function operatorErrors<T>(work: () => Promise<T>): Promise<T> {
     if (
       error instanceof EmailTakenError ||
       error instanceof PlanNotFoundError ||
-      error instanceof UserNotFoundError
+      error instanceof PlanExistsError ||
+      error instanceof PlanInUseError ||
+      error instanceof UserNotFoundError ||
+      error instanceof AdminGuardError
     ) {
       throw new CliError(error.message);
     }
@@ -40,6 +49,8 @@ type UserResult = {
   isAdmin: boolean;
   plan: string;
   createdAt: Date;
+  suspended?: boolean;
+  callsThisMonth?: number;
 };
 
 function result(user: UserSummary): UserResult {
@@ -55,7 +66,34 @@ function result(user: UserSummary): UserResult {
 
 function describe(user: UserResult): string {
   const name = user.name ? ` (${user.name})` : "";
-  return `${user.email}${name}  plan ${user.plan}${user.isAdmin ? "  admin" : ""}  id ${user.id}`;
+  const flags = `${user.isAdmin ? "  admin" : ""}${user.suspended ? "  suspended" : ""}`;
+  const calls =
+    user.callsThisMonth === undefined
+      ? ""
+      : `  ${user.callsThisMonth.toLocaleString("en-US")} calls this month`;
+  return `${user.email}${name}  plan ${user.plan}${flags}${calls}  id ${user.id}`;
+}
+
+function listed(user: UserWithUsage): UserResult {
+  return {
+    ...result(user),
+    suspended: user.suspendedAt !== null,
+    callsThisMonth: user.callsThisMonth,
+  };
+}
+
+type UserList = { users: UserResult[]; total: number; page: number; pages: number };
+
+/** `users suspend` and friends: one account change by email. */
+function accountCommand(change: AccountChange, done: string): Command {
+  return {
+    usage: `users ${change} --email E`,
+    run: async (flags) => {
+      const email = required(flags, "email");
+      return operatorErrors(() => changeAccount(CLI_OPERATOR, { email }, change));
+    },
+    print: (user: { email: string }) => `${done} ${user.email}`,
+  };
 }
 
 export const userCommands: Record<string, Command> = {
@@ -86,4 +124,27 @@ export const userCommands: Record<string, Command> = {
     },
     print: (user: UserResult) => `Moved ${describe(user)}`,
   },
+  "users list": {
+    usage: "users list [--search TEXT] [--page N]",
+    run: async (flags): Promise<UserList> => {
+      const search = flags.search === "true" ? undefined : flags.search;
+      const page = await listUsersWithUsage(CLI_OPERATOR, { q: search, page: flags.page });
+      return { ...page, users: page.users.map(listed) };
+    },
+    print: (list: UserList) =>
+      [
+        ...list.users.map(describe),
+        `${countOf(list.total, "account")}, page ${list.page} of ${list.pages}`,
+      ].join("\n"),
+  },
+  "users delete": {
+    usage: "users delete --email E   (with its keys and calls)",
+    run: async (flags) => {
+      const email = required(flags, "email");
+      return operatorErrors(() => changeAccount(CLI_OPERATOR, { email }, "delete"));
+    },
+    print: (user: { email: string }) => `Deleted ${user.email}, its keys and its calls`,
+  },
+  "users suspend": accountCommand("suspend", "Suspended"),
+  "users unsuspend": accountCommand("unsuspend", "Unsuspended"),
 };

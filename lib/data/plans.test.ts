@@ -4,8 +4,17 @@ import { ZodError } from "zod";
 import { NotAdminError } from "../auth/admin.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { testDatabase } from "../db/test-database.ts";
-import { createPlan, getPlan, listPlans, PlanExistsError, PlanNotFoundError, updatePlan } from "./plans.ts";
-import { createUser } from "./users.ts";
+import {
+  createPlan,
+  deletePlan,
+  getPlan,
+  listPlans,
+  PlanExistsError,
+  PlanInUseError,
+  PlanNotFoundError,
+  updatePlan,
+} from "./plans.ts";
+import { createUser, setUserPlan } from "./users.ts";
 
 const database = testDatabase();
 const slug = () => `t-${randomUUID().slice(0, 8)}`;
@@ -67,5 +76,28 @@ describe("plans", () => {
 
   it("answer not found for an unknown slug", async () => {
     await expect(updatePlan(admin, "no-such-plan", { rpm: 2 })).rejects.toThrow(PlanNotFoundError);
+  });
+
+  it("can be deleted by an admin only when no account is on it", async () => {
+    const s = slug();
+    await createPlan(admin, { slug: s, name: "Doomed", rpm: 1, monthlyQuota: 1 });
+    const user = await createUser({
+      email: `on-${randomUUID()}@example.com`,
+      password: "secret123",
+      planSlug: s,
+    });
+    await expect(deletePlan(member, s)).rejects.toThrow(NotAdminError);
+    await expect(deletePlan(admin, s)).rejects.toThrow(`Plan "${s}" has 1 account on it`);
+    await expect(deletePlan(admin, s)).rejects.toThrow(PlanInUseError);
+    expect((await getPlan(s)).name).toBe("Doomed");
+    await setUserPlan(admin, { id: user.id }, "free");
+    expect((await deletePlan(admin, ` ${s.toUpperCase()} `)).slug).toBe(s);
+    await expect(getPlan(s)).rejects.toThrow(PlanNotFoundError);
+    await expect(deletePlan(admin, s)).rejects.toThrow(PlanNotFoundError);
+  });
+
+  it("never deletes the plan new accounts start on", async () => {
+    await expect(deletePlan(admin, "free")).rejects.toThrow(PlanInUseError);
+    expect((await getPlan("free")).slug).toBe("free");
   });
 });

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireAdminActor } from "../auth/admin.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { db } from "../db/client.ts";
+import { countOf } from "../usage/format.ts";
 
 export type Plan = {
   id: number;
@@ -120,4 +121,57 @@ export class PlanExistsError extends Error {
     super(`A plan "${slug}" already exists`);
     this.name = "PlanExistsError";
   }
+}
+
+/** The plan is in use (accounts are on it, or new accounts start on it), so it cannot be deleted. */
+export class PlanInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanInUseError";
+  }
+}
+
+/** The plan sign-up and `users create` put new accounts on. */
+export const DEFAULT_PLAN = "free";
+
+/**
+ * Admins only: deletes a plan nobody is on. Throws PlanInUseError while accounts use it
+ * (the users → plans foreign key makes this safe against a concurrent move onto the plan),
+ * PlanNotFoundError for an unknown slug.
+ */
+export async function deletePlan(actor: SessionUser, slug: string): Promise<Plan> {
+  requireAdminActor(actor);
+  const normalised = slug.trim().toLowerCase();
+  if (normalised === DEFAULT_PLAN) {
+    throw new PlanInUseError(`Plan "${DEFAULT_PLAN}" is where new accounts start: it cannot be deleted`);
+  }
+  try {
+    const { rows } = await db().pool.query<Plan>(`DELETE FROM plans WHERE slug = $1 RETURNING ${COLUMNS}`, [
+      normalised,
+    ]);
+    const deleted = rows[0];
+    if (!deleted) throw new PlanNotFoundError(slug);
+    return deleted;
+  } catch (error) {
+    // 23001 restrict_violation (ON DELETE RESTRICT), 23503 for a plain foreign key.
+    const code = (error as { code?: string }).code;
+    if (code !== "23001" && code !== "23503") throw error;
+    const { rows } = await db().pool.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM users JOIN plans ON plans.id = users.plan_id WHERE plans.slug = $1",
+      [normalised],
+    );
+    const accounts = Number(rows[0]?.n ?? 0);
+    throw new PlanInUseError(
+      `Plan "${normalised}" has ${countOf(accounts, "account")} on it: move them to another plan first`,
+    );
+  }
+}
+
+/** Admins only: how many accounts are on each plan, by slug (plans nobody is on are absent). */
+export async function countUsersByPlan(actor: SessionUser): Promise<Record<string, number>> {
+  requireAdminActor(actor);
+  const { rows } = await db().pool.query<{ slug: string; n: number }>(
+    "SELECT p.slug, count(*)::int AS n FROM users u JOIN plans p ON p.id = u.plan_id GROUP BY p.slug",
+  );
+  return Object.fromEntries(rows.map((row) => [row.slug, row.n]));
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { NotAdminError } from "../auth/admin.ts";
+import { CLI_OPERATOR, NotAdminError } from "../auth/admin.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { openDatabase, installDatabase, type Database } from "../db/client.ts";
@@ -9,12 +9,15 @@ import { migrate } from "../db/migrate.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { PlanNotFoundError } from "./plans.ts";
 import {
+  AdminGuardError,
+  changeAccount,
   createUser,
   EmailTakenError,
   findSessionUser,
   endAllSessions,
   endSessionsFrom,
   findUserForSignIn,
+  getUserWithUsage,
   insertUser,
   listUsersWithUsage,
   setUserPlan,
@@ -22,6 +25,15 @@ import {
 } from "./users.ts";
 
 const database = testDatabase();
+
+/** The account as a session issued under its current session version sees it. */
+async function sessionUser(id: string) {
+  const { rows } = await database.pool.query<{ v: number }>(
+    "SELECT session_version AS v FROM users WHERE id = $1",
+    [id],
+  );
+  return findSessionUser(id, rows[0]?.v ?? 0);
+}
 const email = (label: string) => `${label}-${randomUUID()}@example.com`;
 
 /** A fresh, migrated database on the same server, for "who is first" questions. */
@@ -158,7 +170,10 @@ describe("admin functions", () => {
          ($1, $2, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 day')::date, '/a', 99, 0, 99)`,
       [member.id, keyId],
     );
-    const rows = await listUsersWithUsage(admin);
+    const rows = [
+      ...(await listUsersWithUsage(admin, { q: member.email })).users,
+      ...(await listUsersWithUsage(admin, { q: admin.email })).users,
+    ];
     const row = rows.find((r) => r.id === member.id);
     expect(row).toMatchObject({
       email: member.email,
@@ -188,5 +203,135 @@ describe("session versions", () => {
     expect(await findSessionUser(user.id, 1)).toBeNull();
     expect(await endAllSessions(randomUUID())).toBe(false);
     expect(await endAllSessions("not-a-uuid")).toBe(false);
+  });
+});
+
+describe("the admin users list", () => {
+  let admin: SessionUser;
+  const tag = randomUUID().slice(0, 8);
+  beforeAll(async () => {
+    admin = await createUser({ email: email("lister"), password: "secret123", isAdmin: true });
+    for (const i of [1, 2, 3]) {
+      await createUser({ email: email(`paged${i}`), password: "secret123", name: `Pat ${tag} ${i}` });
+    }
+  });
+
+  it("searches email and name in any case, and pages newest first", async () => {
+    const first = await listUsersWithUsage(admin, { q: ` PAT ${tag.toUpperCase()} ` }, 2);
+    expect(first).toMatchObject({ total: 3, page: 1, pages: 2 });
+    expect(first.users.map((u) => u.name)).toEqual([`Pat ${tag} 3`, `Pat ${tag} 2`]);
+    const second = await listUsersWithUsage(admin, { q: `pat ${tag}`, page: "2" }, 2);
+    expect(second.users.map((u) => u.name)).toEqual([`Pat ${tag} 1`]);
+    const past = await listUsersWithUsage(admin, { q: `pat ${tag}`, page: 9 }, 2);
+    expect(past).toMatchObject({ users: [], total: 3, pages: 2 });
+    expect((await listUsersWithUsage(admin, { q: admin.email.toUpperCase() })).users).toHaveLength(1);
+  });
+
+  it("matches % and _ literally and ignores a bad page number", async () => {
+    expect((await listUsersWithUsage(admin, { q: `${tag}%` })).total).toBe(0);
+    expect((await listUsersWithUsage(admin, { q: "_".repeat(40) })).total).toBe(0);
+    expect((await listUsersWithUsage(admin, { q: `pat ${tag}`, page: "x" })).page).toBe(1);
+  });
+
+  it("shows one user with usage, and refuses an unknown id", async () => {
+    expect(await getUserWithUsage(admin, admin.id)).toMatchObject({ email: admin.email, suspendedAt: null });
+    await expect(getUserWithUsage(admin, randomUUID())).rejects.toThrow(UserNotFoundError);
+    await expect(getUserWithUsage(admin, "nope")).rejects.toThrow(UserNotFoundError);
+  });
+});
+
+describe("changing accounts", () => {
+  let admin: SessionUser;
+  let member: SessionUser;
+  beforeAll(async () => {
+    admin = await createUser({ email: email("boss"), password: "secret123", isAdmin: true });
+    member = await createUser({ email: email("staff"), password: "secret123" });
+  });
+
+  it("promotes and demotes, and only for admins", async () => {
+    await expect(changeAccount(member, { id: admin.id }, "demote")).rejects.toThrow(NotAdminError);
+    await changeAccount(admin, { id: member.id }, "promote");
+    expect((await sessionUser(member.id))?.isAdmin).toBe(true);
+    await changeAccount(admin, { email: member.email }, "demote");
+    expect((await sessionUser(member.id))?.isAdmin).toBe(false);
+  });
+
+  it("suspends: no sign-in, no session, sessions ended; unsuspends", async () => {
+    const before = await database.pool.query<{ v: number }>(
+      "SELECT session_version AS v FROM users WHERE id = $1",
+      [member.id],
+    );
+    await changeAccount(admin, { id: member.id }, "suspend");
+    expect(await sessionUser(member.id)).toBeNull();
+    expect(await findUserForSignIn(member.email)).toBeNull();
+    expect((await getUserWithUsage(admin, member.id)).suspendedAt).toBeInstanceOf(Date);
+    const after = await database.pool.query<{ v: number }>(
+      "SELECT session_version AS v FROM users WHERE id = $1",
+      [member.id],
+    );
+    expect(after.rows[0]?.v).toBe((before.rows[0]?.v ?? 0) + 1);
+    await changeAccount(admin, { id: member.id }, "unsuspend");
+    expect(await sessionUser(member.id)).not.toBeNull();
+    expect((await getUserWithUsage(admin, member.id)).suspendedAt).toBeNull();
+  });
+
+  it("refuses to demote, suspend or delete yourself", async () => {
+    for (const change of ["demote", "suspend", "delete"] as const) {
+      await expect(changeAccount(admin, { id: admin.id }, change)).rejects.toThrow(AdminGuardError);
+    }
+    expect((await sessionUser(admin.id))?.isAdmin).toBe(true);
+  });
+
+  it("deletes an account with its keys and calls", async () => {
+    const doomed = await createUser({ email: email("doomed"), password: "secret123" });
+    await database.pool.query(
+      `INSERT INTO api_keys (user_id, name, hash, prefix, last4) VALUES ($1, 'k', $2, 'tg_abcd', 'wxyz')`,
+      [doomed.id, randomUUID()],
+    );
+    await changeAccount(admin, { id: doomed.id }, "delete");
+    expect(await sessionUser(doomed.id)).toBeNull();
+    const { rows } = await database.pool.query("SELECT 1 FROM api_keys WHERE user_id = $1", [doomed.id]);
+    expect(rows).toHaveLength(0);
+    await expect(changeAccount(admin, { id: doomed.id }, "delete")).rejects.toThrow(UserNotFoundError);
+  });
+});
+
+describe("the last admin", () => {
+  let fresh: Database;
+  beforeAll(async () => {
+    fresh = await emptyDatabase();
+    installDatabase(fresh);
+  });
+  afterAll(async () => {
+    installDatabase(database);
+    await fresh.prisma.$disconnect();
+    await fresh.pool.end();
+  });
+
+  it("cannot be demoted, suspended or deleted, even by the CLI, nor by two admins at once", async () => {
+    const first = await createUser({ email: email("only"), password: "secret123" });
+    expect(first.isAdmin).toBe(true);
+    for (const change of ["demote", "suspend", "delete"] as const) {
+      await expect(changeAccount(CLI_OPERATOR, { id: first.id }, change)).rejects.toThrow(/last admin/);
+    }
+    // Two admins demoting each other at the same moment: exactly one succeeds.
+    const second = await createUser({ email: email("second"), password: "secret123", isAdmin: true });
+    const results = await Promise.allSettled([
+      changeAccount(first, { id: second.id }, "demote"),
+      changeAccount(second, { id: first.id }, "demote"),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const { rows } = await fresh.pool.query("SELECT 1 FROM users WHERE is_admin");
+    expect(rows).toHaveLength(1);
+  });
+
+  it("counts a suspended admin as no admin", async () => {
+    const { rows } = await fresh.pool.query<{ id: string }>(
+      "SELECT id::text AS id FROM users WHERE is_admin",
+    );
+    const remaining = rows[0]?.id ?? "";
+    const other = await createUser({ email: email("third"), password: "secret123", isAdmin: true });
+    await changeAccount(CLI_OPERATOR, { id: other.id }, "suspend");
+    await expect(changeAccount(CLI_OPERATOR, { id: remaining }, "demote")).rejects.toThrow(AdminGuardError);
   });
 });

@@ -13,6 +13,8 @@ export type KeyEntry = {
   /** Epoch ms, or null for a key that never expires. */
   expiresAt: number | null;
   deleted: boolean;
+  /** The key's account is suspended by an admin. */
+  suspended: boolean;
   plan: Plan;
   /** When the database last confirmed this entry (epoch ms). */
   verifiedAt: number;
@@ -52,6 +54,7 @@ type Row = {
   status: "active" | "inactive";
   expires_at: Date | null;
   deleted: boolean;
+  suspended: boolean;
   slug: string;
   rpm: number;
   monthly_quota: number;
@@ -63,7 +66,7 @@ type Row = {
 const LOOKUP_SQL = `
 WITH k AS (
   SELECT k.hash, k.id::text AS key_id, k.user_id, k.status::text AS status, k.expires_at,
-         k.deleted_at IS NOT NULL AS deleted, p.slug, p.rpm, p.monthly_quota
+         k.deleted_at IS NOT NULL AS deleted, u.suspended_at IS NOT NULL AS suspended, p.slug, p.rpm, p.monthly_quota
   FROM api_keys k
   JOIN users u ON u.id = k.user_id
   JOIN plans p ON p.id = u.plan_id
@@ -74,7 +77,8 @@ WITH k AS (
   WHERE d.user_id IN (SELECT user_id FROM k) AND d.day >= $2::date AND d.day < $3::date
   GROUP BY d.user_id
 )
-SELECT k.hash, k.key_id, k.user_id::text AS user_id, k.status, k.expires_at, k.deleted, k.slug, k.rpm,
+SELECT k.hash, k.key_id, k.user_id::text AS user_id, k.status, k.expires_at, k.deleted, k.suspended,
+       k.slug, k.rpm,
        k.monthly_quota, COALESCE(used.month_used, 0)::text AS month_used
 FROM k LEFT JOIN used ON used.user_id = k.user_id`;
 
@@ -210,6 +214,7 @@ export class KeyCache {
         status: row.status,
         expiresAt: row.expires_at ? row.expires_at.getTime() : null,
         deleted: row.deleted,
+        suspended: row.suspended,
         plan: { slug: row.slug, rpm: row.rpm, monthlyQuota: row.monthly_quota },
         verifiedAt,
       };

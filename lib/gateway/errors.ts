@@ -6,6 +6,7 @@ export type GatewayErrorCode =
   | "invalid_api_key"
   | "key_expired"
   | "key_disabled"
+  | "account_suspended"
   | "rate_limited"
   | "quota_exceeded"
   | "payload_too_large"
@@ -20,6 +21,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   invalid_api_key: 401,
   key_expired: 401,
   key_disabled: 403,
+  account_suspended: 403,
   rate_limited: 429,
   quota_exceeded: 429,
   payload_too_large: 413,
@@ -35,6 +37,7 @@ const MESSAGE: Record<GatewayErrorCode, string> = {
   invalid_api_key: "The API key is not valid. Check it, or create a new one in the dashboard.",
   key_expired: "The API key has expired. Use the key that replaced it, or create a new one.",
   key_disabled: "The API key is disabled. Enable it in the dashboard or use another key.",
+  account_suspended: "The account this API key belongs to is suspended. Contact the API provider.",
   rate_limited:
     "Too many requests for your plan's rate limit. Retry after the number of seconds in Retry-After.",
   quota_exceeded: "Your monthly quota is used up. It resets at the time in X-Quota-Reset.",

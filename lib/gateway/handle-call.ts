@@ -225,6 +225,7 @@ function afterLookup(
 
   // A deleted key still belongs to an account, so its calls are recorded for that account.
   if (entry.deleted) return refuse(res, outcome, requestId, headers, "invalid_api_key");
+  if (entry.suspended) return refuse(res, outcome, requestId, headers, "account_suspended");
   if (entry.expiresAt !== null && entry.expiresAt <= arrivedAt)
     return refuse(res, outcome, requestId, headers, "key_expired");
   if (entry.status !== "active") return refuse(res, outcome, requestId, headers, "key_disabled");

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_OPERATOR } from "../auth/admin.ts";
+import { changeAccount } from "../data/users.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { monthOf } from "./month.ts";
 import {
@@ -142,6 +144,27 @@ describe("key and plan changes reach the gateway within 1 s", () => {
       "key_expired",
     );
     await change("UPDATE api_keys SET deleted_at = now() WHERE id = $1", 401, "invalid_api_key");
+  });
+
+  it("refuses every key of a suspended account within 1 s, records it, and accepts them when unsuspended", async () => {
+    const userId = await createAccount(database.pool, "vip");
+    const [a, b] = [await createKey(database.pool, userId), await createKey(database.pool, userId)];
+    expect((await get(a.key)).status).toBe(200);
+    expect((await get(b.key)).status).toBe(200);
+    await changeAccount(CLI_OPERATOR, { id: userId }, "suspend");
+    const took = await eventually(async () => {
+      const res = await get(a.key);
+      return res.status === 403 && (await errorCode(res)) === "account_suspended";
+    }, 3000);
+    expect(took).toBeLessThan(1000);
+    const other = await get(b.key);
+    expect(other.status).toBe(403);
+    expect(await errorCode(other)).toBe("account_suspended");
+    await t.gateway.flush();
+    const rows = await callsOf(database.pool, userId);
+    expect(rows.filter((r) => r.error_code === "account_suspended").length).toBeGreaterThanOrEqual(2);
+    await changeAccount(CLI_OPERATOR, { id: userId }, "unsuspend");
+    expect(await eventually(async () => (await get(b.key)).status === 200, 3000)).toBeLessThan(1000);
   });
 
   it("applies a plan change within 1 s", async () => {

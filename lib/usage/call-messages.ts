@@ -7,6 +7,7 @@ const GATEWAY: Record<string, string> = {
   invalid_api_key: "The key was malformed, unknown or deleted, so the gateway refused the call.",
   key_expired: "The key had passed its expiry (for example after a roll). Use its replacement.",
   key_disabled: "The key was disabled at the time. Enable it on the API keys page or use another key.",
+  account_suspended: "The account was suspended by an admin at the time, so all its keys were refused.",
   rate_limited: "Over the plan's requests-per-minute limit. Back off and retry after Retry-After seconds.",
   quota_exceeded: "The monthly quota was used up. It resets at 00:00 UTC on the 1st, or upgrade the plan.",
   payload_too_large: "The request body was larger than the gateway accepts.",

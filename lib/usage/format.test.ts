@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatDay, formatLatency, formatPercent, formatUtc } from "./format.ts";
+import {
+  countOf,
+  formatBytes,
+  formatCount,
+  formatDay,
+  formatLatency,
+  formatPercent,
+  formatUtc,
+} from "./format.ts";
 
 describe("display formatting", () => {
   it("formats counts, percents, latencies and sizes", () => {
@@ -12,6 +20,14 @@ describe("display formatting", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(1_250)).toBe("1.3 KB");
     expect(formatBytes(3_400_000)).toBe("3.4 MB");
+  });
+
+  it("puts nouns in the right number", () => {
+    expect(countOf(1, "call")).toBe("1 call");
+    expect(countOf(0, "call")).toBe("0 calls");
+    expect(countOf(8_750, "call")).toBe("8,750 calls");
+    expect(countOf(2, "account is", "accounts are")).toBe("2 accounts are");
+    expect(countOf(1, "account is", "accounts are")).toBe("1 account is");
   });
 
   it("formats UTC days and instants without the server's time zone", () => {

@@ -9,6 +9,13 @@ export function formatCount(value: number): string {
   return count.format(value);
 }
 
+const plurals = new Intl.PluralRules("en-US");
+
+/** A count with its noun in the right number: (1, "call") → "1 call", (8750, "call") → "8,750 calls". */
+export function countOf(value: number, one: string, other = `${one}s`): string {
+  return `${count.format(value)} ${plurals.select(value) === "one" ? one : other}`;
+}
+
 /** 43.75 → "43.8%"; whole numbers without a decimal. */
 export function formatPercent(value: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;

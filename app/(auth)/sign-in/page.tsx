@@ -15,7 +15,7 @@ export default async function SignInPage({
   return (
     <Card>
       <CardHeader>
-        <CardTitle>
+        <CardTitle as="h1">
           <span className="text-xl">Sign in</span>
         </CardTitle>
         <CardDescription>Welcome back. Sign in to manage your API keys and usage.</CardDescription>

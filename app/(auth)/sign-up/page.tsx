@@ -9,7 +9,7 @@ export default function SignUpPage() {
   return (
     <Card>
       <CardHeader>
-        <CardTitle>
+        <CardTitle as="h1">
           <span className="text-xl">Create your account</span>
         </CardTitle>
         <CardDescription>Get API keys and watch your usage. The free plan needs no card.</CardDescription>

@@ -1,14 +1,39 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { NotAdminError } from "@/lib/auth/admin.ts";
 import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
 import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
-import { PlanNotFoundError, updatePlan } from "@/lib/data/plans.ts";
+import {
+  createPlan,
+  deletePlan,
+  PlanExistsError,
+  PlanInUseError,
+  PlanNotFoundError,
+  updatePlan,
+} from "@/lib/data/plans.ts";
 import { setRedactedQueryParams } from "@/lib/data/settings.ts";
-import { setUserPlan, UserNotFoundError } from "@/lib/data/users.ts";
-import { captureSettingsSchema, setUserPlanSchema, updatePlanSchema } from "./admin.schema.ts";
+import { AdminGuardError, changeAccount, setUserPlan, UserNotFoundError } from "@/lib/data/users.ts";
+import {
+  captureSettingsSchema,
+  changeAccountSchema,
+  createPlanSchema,
+  deletePlanSchema,
+  deleteUserSchema,
+  setUserPlanSchema,
+  updatePlanSchema,
+} from "./admin.schema.ts";
+
+/** Refusals an admin can cause and read: shown as the form's error. */
+const EXPECTED = [
+  PlanNotFoundError,
+  PlanExistsError,
+  PlanInUseError,
+  UserNotFoundError,
+  AdminGuardError,
+] as const;
 
 /**
  * The one wrapper every admin action goes through: the session decides the actor (fresh
@@ -26,14 +51,12 @@ async function adminAction<S extends z.ZodType>(
   if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
   try {
     const message = await work(actor, parsed.data);
-    revalidatePath("/admin");
+    revalidatePath("/admin", "layout");
     return { ok: true, message, values };
   } catch (error) {
     if (error instanceof z.ZodError) return { fieldErrors: fieldErrors(error), values };
     if (error instanceof NotAdminError) return { error: "Not found", values };
-    if (error instanceof PlanNotFoundError || error instanceof UserNotFoundError) {
-      return { error: error.message, values };
-    }
+    if (EXPECTED.some((type) => error instanceof type)) return { error: (error as Error).message, values };
     throw error;
   }
 }
@@ -65,4 +88,46 @@ export async function updateCaptureSettingsAction(
       ? "Saved: no query parameter is redacted now (tg_ keys still are)"
       : `Saved ${names.length} ${names.length === 1 ? "name" : "names"}; gateways apply them within seconds`;
   });
+}
+
+/** Adds a plan. */
+export async function createPlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return adminAction(createPlanSchema, formData, async (actor, plan) => {
+    const created = await createPlan(actor, plan);
+    return `Created ${created.name}`;
+  });
+}
+
+/** Deletes a plan nobody is on. */
+export async function deletePlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return adminAction(deletePlanSchema, formData, async (actor, { slug }) => {
+    const plan = await deletePlan(actor, slug);
+    return `Deleted ${plan.name}`;
+  });
+}
+
+const DONE = {
+  promote: "is now an admin",
+  demote: "is no longer an admin",
+  suspend: "is suspended: its keys are refused and its sessions ended",
+  unsuspend: "is active again",
+} as const;
+
+/** Promotes, demotes, suspends or unsuspends an account. */
+export async function changeAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  return adminAction(changeAccountSchema, formData, async (actor, { userId, change }) => {
+    const user = await changeAccount(actor, { id: userId }, change);
+    return `${user.email} ${DONE[change]}`;
+  });
+}
+
+/** Deletes an account with its keys and calls, then goes back to the users list. */
+export async function deleteUserAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const state = await adminAction(deleteUserSchema, formData, async (actor, { userId }) => {
+    const user = await changeAccount(actor, { id: userId }, "delete");
+    return `Deleted ${user.email}`;
+  });
+  // redirect() throws, so it must run outside adminAction's try.
+  if (state.ok) redirect("/admin");
+  return state;
 }

@@ -1,21 +1,32 @@
 import type { Metadata } from "next";
 import { CaptureSettingsForm } from "@/components/admin/capture-settings-form.tsx";
+import { NewPlanForm } from "@/components/admin/new-plan-form.tsx";
 import { PlanForm } from "@/components/admin/plan-form.tsx";
+import { UserPager } from "@/components/admin/user-pager.tsx";
+import { UserSearch } from "@/components/admin/user-search.tsx";
 import { UsersTable } from "@/components/admin/users-table.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { requireAdmin } from "@/lib/auth/session.ts";
-import { listPlans } from "@/lib/data/plans.ts";
+import { countUsersByPlan, DEFAULT_PLAN, listPlans } from "@/lib/data/plans.ts";
 import { getCaptureSettings } from "@/lib/data/settings.ts";
-import { listUsersWithUsage } from "@/lib/data/users.ts";
+import { listUsersWithUsage, userListQuerySchema } from "@/lib/data/users.ts";
+import { countOf } from "@/lib/usage/format.ts";
+import { createPlanAction, deletePlanAction, setUserPlanAction, updatePlanAction } from "./actions.ts";
 
 export const metadata: Metadata = { title: "Admin" };
 
-export default async function AdminPage() {
+export default async function AdminPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // 404 for non-admins here; the data layer refuses them again on every call.
   const admin = await requireAdmin();
-  const [users, plans, capture] = await Promise.all([
-    listUsersWithUsage(admin),
+  const { q, page } = userListQuerySchema.parse(await searchParams);
+  const [list, plans, planUsers, capture] = await Promise.all([
+    listUsersWithUsage(admin, { q, page }),
     listPlans(),
+    countUsersByPlan(admin),
     getCaptureSettings(admin),
   ]);
   return (
@@ -32,12 +43,21 @@ export default async function AdminPage() {
         <CardHeader>
           <CardTitle>Users</CardTitle>
           <CardDescription>
-            {users.length} {users.length === 1 ? "account" : "accounts"}, newest first. Calls are billable
-            calls since 00:00 UTC on the 1st.
+            {q ? `${countOf(list.total, "account")} matching “${q}”` : countOf(list.total, "account")}, newest
+            first. Calls are billable calls since 00:00 UTC on the 1st. Open an account to see its keys,
+            suspend or delete it.
           </CardDescription>
+          <div className="pt-2">
+            <UserSearch query={q} />
+          </div>
         </CardHeader>
         <CardContent className="px-0 sm:px-2">
-          <UsersTable users={users} plans={plans} />
+          {list.users.length === 0 ? (
+            <p className="px-4 text-sm text-fg-muted sm:px-5">No accounts match.</p>
+          ) : (
+            <UsersTable users={list.users} plans={plans} setPlanAction={setUserPlanAction} />
+          )}
+          <UserPager query={q} page={list.page} pages={list.pages} />
         </CardContent>
       </Card>
 
@@ -47,7 +67,8 @@ export default async function AdminPage() {
             Plans
           </h2>
           <p className="text-sm text-fg-muted">
-            The rate limit and monthly quota are shared by all keys of an account on the plan.
+            The rate limit and monthly quota are shared by all keys of an account on the plan. A plan can be
+            deleted once no account is on it.
           </p>
         </div>
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
@@ -55,8 +76,13 @@ export default async function AdminPage() {
             <PlanForm
               key={plan.slug}
               plan={{ slug: plan.slug, name: plan.name, rpm: plan.rpm, monthlyQuota: plan.monthlyQuota }}
+              users={planUsers[plan.slug] ?? 0}
+              deletable={plan.slug !== DEFAULT_PLAN}
+              updateAction={updatePlanAction}
+              deleteAction={deletePlanAction}
             />
           ))}
+          <NewPlanForm action={createPlanAction} />
         </div>
       </section>
 

@@ -1,0 +1,103 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { gatewayUrl, signIn, tollgate, uniqueEmail } from "./helpers.ts";
+
+// axe on every page, in light and dark, at desktop and phone width; any violation fails.
+
+const MODES = [
+  { name: "light", colorScheme: "light", width: 1280, height: 800 },
+  { name: "dark", colorScheme: "dark", width: 1280, height: 800 },
+  { name: "phone light", colorScheme: "light", width: 390, height: 844 },
+  { name: "phone dark", colorScheme: "dark", width: 390, height: 844 },
+] as const;
+
+type Account = { email: string; userId: string; callPath: string };
+let account: Account | undefined;
+
+/** One admin with a key and a recorded call, made once for all modes. */
+async function setUp(page: Page): Promise<Account> {
+  if (account) return account;
+  const email = uniqueEmail("a11y");
+  const user = (await tollgate(
+    "users",
+    "create",
+    "--email",
+    email,
+    "--password",
+    "correct horse battery",
+    "--admin",
+  )) as {
+    id: string;
+  };
+  const { key } = (await tollgate("keys", "create", "--email", email, "--name", "Axe")) as { key: string };
+  // A success and a failure, so the log shows both result badges.
+  for (const path of ["/v2/tokens", "/v2/price?symbol=NOPE"]) {
+    const answered = await fetch(`${gatewayUrl}${path}`, { headers: { "x-api-key": key } });
+    await answered.body?.cancel();
+  }
+  await signIn(page, email);
+  let callPath = "";
+  await expect
+    .poll(
+      async () => {
+        await page.goto("/logs");
+        callPath =
+          (await page
+            .getByTestId("call-row")
+            .first()
+            .getByRole("link")
+            .first()
+            .getAttribute("href")
+            .catch(() => null)) ?? "";
+        return callPath;
+      },
+      { timeout: 10_000 },
+    )
+    .toMatch(/^\/logs\/\d+/);
+  account = { email, userId: user.id, callPath };
+  return account;
+}
+
+async function expectNoViolations(page: Page, path: string) {
+  const response = await page.goto(path);
+  expect(response?.status(), path).toBeLessThan(500);
+  await page.waitForLoadState("networkidle");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const found = violations.map((v) => ({
+    page: path,
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`),
+  }));
+  expect.soft(found, `axe on ${path}`).toEqual([]);
+}
+
+for (const mode of MODES) {
+  test(`every page passes axe (${mode.name})`, async ({ browser }) => {
+    test.setTimeout(180_000);
+    const context = await browser.newContext({
+      colorScheme: mode.colorScheme,
+      viewport: { width: mode.width, height: mode.height },
+    });
+    const page = await context.newPage();
+    // Signed out first.
+    for (const path of ["/sign-in", "/sign-up"]) await expectNoViolations(page, path);
+    const { email, userId, callPath } = await setUp(page);
+    await page.goto("/");
+    if (page.url().includes("/sign-in")) await signIn(page, email);
+    for (const path of [
+      "/",
+      "/keys",
+      "/logs",
+      callPath,
+      "/admin",
+      `/admin/users/${userId}`,
+      "/logs/999999999999",
+      "/no-such-page",
+    ]) {
+      await expectNoViolations(page, path);
+    }
+    await context.close();
+  });
+}
