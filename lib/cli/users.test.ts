@@ -58,7 +58,7 @@ describe("users list, suspend and delete", () => {
   it("lists matching users with paging, suspends, and deletes with keys", async () => {
     const tag = randomUUID().slice(0, 8);
     const email = `cli-list-${tag}@example.com`;
-    await run("users create", { email, password: "secret123", name: "Listed" });
+    await run("users create", { email, password: "secret-1234", name: "Listed" });
     const list = (await run("users list", { search: tag })) as { users: unknown[]; total: number };
     expect(list.total).toBe(1);
     expect(list.users[0]).toMatchObject({
@@ -123,7 +123,7 @@ describe("plans CLI", () => {
       CliError,
     );
     const email = `cli-on-${slug}@example.com`;
-    await run("users create", { email, password: "secret123", plan: slug });
+    await run("users create", { email, password: "secret-1234", plan: slug });
     await expect(run("plans delete", { slug })).rejects.toThrow(
       new CliError(`Plan "${slug}" has 1 account on it: move them to another plan first`),
     );

@@ -83,7 +83,7 @@ describe("plans", () => {
     await createPlan(admin, { slug: s, name: "Doomed", rpm: 1, monthlyQuota: 1 });
     const user = await createUser({
       email: `on-${randomUUID()}@example.com`,
-      password: "secret123",
+      password: "secret-1234",
       planSlug: s,
     });
     await expect(deletePlan(member, s)).rejects.toThrow(NotAdminError);

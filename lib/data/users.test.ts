@@ -210,9 +210,9 @@ describe("the admin users list", () => {
   let admin: SessionUser;
   const tag = randomUUID().slice(0, 8);
   beforeAll(async () => {
-    admin = await createUser({ email: email("lister"), password: "secret123", isAdmin: true });
+    admin = await createUser({ email: email("lister"), password: "secret-1234", isAdmin: true });
     for (const i of [1, 2, 3]) {
-      await createUser({ email: email(`paged${i}`), password: "secret123", name: `Pat ${tag} ${i}` });
+      await createUser({ email: email(`paged${i}`), password: "secret-1234", name: `Pat ${tag} ${i}` });
     }
   });
 
@@ -244,8 +244,8 @@ describe("changing accounts", () => {
   let admin: SessionUser;
   let member: SessionUser;
   beforeAll(async () => {
-    admin = await createUser({ email: email("boss"), password: "secret123", isAdmin: true });
-    member = await createUser({ email: email("staff"), password: "secret123" });
+    admin = await createUser({ email: email("boss"), password: "secret-1234", isAdmin: true });
+    member = await createUser({ email: email("staff"), password: "secret-1234" });
   });
 
   it("promotes and demotes, and only for admins", async () => {
@@ -283,7 +283,7 @@ describe("changing accounts", () => {
   });
 
   it("deletes an account with its keys and calls", async () => {
-    const doomed = await createUser({ email: email("doomed"), password: "secret123" });
+    const doomed = await createUser({ email: email("doomed"), password: "secret-1234" });
     await database.pool.query(
       `INSERT INTO api_keys (user_id, name, hash, prefix, last4) VALUES ($1, 'k', $2, 'tg_abcd', 'wxyz')`,
       [doomed.id, randomUUID()],
@@ -309,13 +309,13 @@ describe("the last admin", () => {
   });
 
   it("cannot be demoted, suspended or deleted, even by the CLI, nor by two admins at once", async () => {
-    const first = await createUser({ email: email("only"), password: "secret123" });
+    const first = await createUser({ email: email("only"), password: "secret-1234" });
     expect(first.isAdmin).toBe(true);
     for (const change of ["demote", "suspend", "delete"] as const) {
       await expect(changeAccount(CLI_OPERATOR, { id: first.id }, change)).rejects.toThrow(/last admin/);
     }
     // Two admins demoting each other at the same moment: exactly one succeeds.
-    const second = await createUser({ email: email("second"), password: "secret123", isAdmin: true });
+    const second = await createUser({ email: email("second"), password: "secret-1234", isAdmin: true });
     const results = await Promise.allSettled([
       changeAccount(first, { id: second.id }, "demote"),
       changeAccount(second, { id: first.id }, "demote"),
@@ -330,7 +330,7 @@ describe("the last admin", () => {
       "SELECT id::text AS id FROM users WHERE is_admin",
     );
     const remaining = rows[0]?.id ?? "";
-    const other = await createUser({ email: email("third"), password: "secret123", isAdmin: true });
+    const other = await createUser({ email: email("third"), password: "secret-1234", isAdmin: true });
     await changeAccount(CLI_OPERATOR, { id: other.id }, "suspend");
     await expect(changeAccount(CLI_OPERATOR, { id: remaining }, "demote")).rejects.toThrow(AdminGuardError);
   });
