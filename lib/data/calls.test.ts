@@ -227,7 +227,10 @@ describe("one call's detail", () => {
         },
       },
     });
-    const plain = call(carol, key, 101);
+    // Recent: payloads older than PAYLOAD_RETENTION_DAYS go when any test gateway starts.
+    const now = Date.now();
+    failed.createdAt = new Date(now - 1000).toISOString();
+    const plain = call(carol, key, 101, { createdAt: new Date(now).toISOString() });
     await writeCalls(database.pool, [failed, plain]);
     const [failedRow, plainRow] = (await listCalls(carol, filters(""))).rows.sort((a, b) =>
       a.createdAt < b.createdAt ? -1 : 1,

@@ -1,5 +1,5 @@
 // SPEC §4: after creation a plaintext key exists nowhere we control: not in any column of
-// any table, not in what the server logs, not in an error message.
+// any table (captured call payloads included), not in what the server logs, not in an error message.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createKeySchema,
@@ -11,6 +11,7 @@ import { runAction } from "@/app/(dashboard)/keys/run-action.ts";
 import type { SessionUser } from "../auth/session.ts";
 import { commands } from "../cli/index.ts";
 import { testDatabase } from "../db/test-database.ts";
+import { startTestGateway } from "../gateway/test-helpers.ts";
 import { generateKey } from "../keys/key.ts";
 import { createKey, deleteKey, listKeys, rollKey, setKeyStatus } from "./keys.ts";
 import { createTestUser } from "./keys-test-support.ts";
@@ -62,6 +63,7 @@ describe("no plaintext key anywhere after creation", () => {
   const errorTexts: string[] = [];
   const plaintexts: string[] = [];
   let actor: SessionUser;
+  let capturedPayloads = 0;
 
   beforeAll(async () => {
     // Everything the code under test prints, at any level, is collected and searched.
@@ -133,6 +135,47 @@ describe("no plaintext key anywhere after creation", () => {
         );
       }
     }
+    // Every key, active or not, used the ways people paste keys: in the key headers, in the
+    // query, in another header, a cookie and the body; the upstream echoes some back in its
+    // answer (headers in /echo, the prompt in a streamed chat). `all` captures every call.
+    const gateway = await startTestGateway(database, {
+      CAPTURE_BODIES: "all",
+      UPSTREAM_AUTH_HEADER: { name: "x-provider-secret", value: "s3cret" },
+    });
+    try {
+      for (const key of plaintexts) {
+        const headers = {
+          "x-note": `mine is ${key}`,
+          cookie: `k=${key}`,
+          "content-type": "application/json",
+        };
+        const calls = [
+          fetch(`${gateway.url}/echo?key=${key}&q=${key}`, {
+            method: "POST",
+            headers: { ...headers, "x-api-key": key },
+            body: JSON.stringify({ key }),
+          }),
+          fetch(`${gateway.url}/status/400?note=${key}`, {
+            headers: { ...headers, authorization: `Bearer ${key}` },
+          }),
+          fetch(`${gateway.url}/v1/chat/completions`, {
+            method: "POST",
+            headers: { ...headers, "x-api-key": key },
+            body: JSON.stringify({ model: "m", stream: true, messages: [{ role: "user", content: key }] }),
+          }),
+        ];
+        for (const res of await Promise.all(calls)) await res.text();
+      }
+      await gateway.gateway.flush();
+      const { rows } = await database.pool.query<{ payloads: number }>(
+        "SELECT count(*)::int AS payloads FROM call_payloads WHERE user_id = $1",
+        [actor.id],
+      );
+      capturedPayloads = rows[0]?.payloads ?? 0;
+    } finally {
+      await gateway.close();
+    }
+
     // One action failing in an unexpected way: the only path here that prints, so the
     // capture above is known to see what actions log.
     await runAction(actor, createKeySchema, { name: "fails" }, () => Promise.reject(new Error("boom")));
@@ -155,6 +198,11 @@ describe("no plaintext key anywhere after creation", () => {
         { table: "api_keys", column: "name" },
         { table: "users", column: "email" },
         { table: "calls", column: "path" },
+        { table: "calls", column: "query" },
+        { table: "call_payloads", column: "request_headers" },
+        { table: "call_payloads", column: "request_body" },
+        { table: "call_payloads", column: "response_headers" },
+        { table: "call_payloads", column: "response_body" },
       ]),
     );
     const planted = generateKey().key;
@@ -163,8 +211,9 @@ describe("no plaintext key anywhere after creation", () => {
     await database.pool.query("UPDATE users SET name = NULL WHERE id = $1", [actor.id]);
   });
 
-  it("no table holds any of the created or rolled keys", async () => {
+  it("no table holds any of the created or rolled keys, though every call through the gateway was captured", async () => {
     expect(plaintexts).toHaveLength(6);
+    expect(capturedPayloads).toBe(plaintexts.length * 3);
     expect(await findInDatabase(plaintexts.map((key) => key.slice(3)))).toEqual([]);
   });
 
