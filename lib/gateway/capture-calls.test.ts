@@ -85,6 +85,12 @@ afterAll(async () => {
   for (const t of gateways) await t.close();
 });
 
+/** One call first, so the key is cached and the call under test spends no time on a database lookup. */
+async function warm(t: TestGateway, key: string): Promise<void> {
+  const res = await fetch(`${t.url}/warm`, { headers: { "x-api-key": key } });
+  await res.text();
+}
+
 const chat = (stream: boolean) =>
   JSON.stringify({ model: "sample", stream, messages: [{ role: "user", content: "hi" }] });
 
@@ -215,13 +221,14 @@ describe("errors mode (the default)", () => {
 
   it("records the true timing split of a streamed (SSE) call: the streaming is the upstream's, not the gateway's", async () => {
     const { userId, key } = await account();
+    await warm(t, key);
     const res = await fetch(`${t.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "x-api-key": key, "content-type": "application/json" },
       body: chat(true),
     });
     expect(await res.text()).toContain("data: [DONE]");
-    const [row] = await recorded(t, userId, 1);
+    const row = (await recorded(t, userId, 2))[1];
     const headers = row!.upstream_latency_ms!;
     const ttfb = row!.ttfb_ms!;
     const done = row!.upstream_done_ms!;
@@ -391,17 +398,20 @@ describe("capture modes", () => {
 describe("a client that leaves before any answer", () => {
   it("is client_aborted with status 499, forwarded, and the upstream's time until it was cut off", async () => {
     const { userId, key } = await account();
-    const upstreamWaits = http.createServer(() => undefined);
+    const upstreamWaits = http.createServer((req, res) => {
+      if (req.url === "/warm") res.end("ok");
+    });
     await new Promise<void>((resolve) => upstreamWaits.listen(0, "127.0.0.1", resolve));
     const hanging = await gatewayWith({
       upstreamUrl: `http://127.0.0.1:${(upstreamWaits.address() as AddressInfo).port}`,
     });
     try {
+      await warm(hanging, key);
       await fetch(`${hanging.url}/anything`, {
         headers: { "x-api-key": key },
         signal: AbortSignal.timeout(300),
       }).catch(() => undefined);
-      const [row] = await recorded(hanging, userId, 1);
+      const row = (await recorded(hanging, userId, 2))[1];
       expect(row).toMatchObject({
         status: 499,
         outcome: "client_aborted",
