@@ -15,6 +15,11 @@ describe("configuration", () => {
     expect(config.GATEWAY_BODY_LIMIT).toBe(10 * 1024 * 1024);
     expect(config.UPSTREAM_TIMEOUT_MS).toBe(30_000);
     expect(config.dataDir).toBe(path.resolve(".data"));
+    expect(config).toMatchObject({
+      CAPTURE_BODIES: "errors",
+      CAPTURE_MAX_BYTES: 16_384,
+      PAYLOAD_RETENTION_DAYS: 7,
+    });
   });
 
   it("parses values and the upstream auth header", () => {
@@ -44,6 +49,9 @@ describe("configuration", () => {
     ["METRICS_PORT", "0", /^Invalid METRICS_PORT: must be a port number/],
     ["LOG_FORMAT", "xml", /^Invalid LOG_FORMAT: must be text or json/],
     ["CALL_LOG_RETENTION_DAYS", "0", /^Invalid CALL_LOG_RETENTION_DAYS: must be a whole number of days/],
+    ["CAPTURE_BODIES", "failures", /^Invalid CAPTURE_BODIES: must be errors, all or off/],
+    ["CAPTURE_MAX_BYTES", "2000000", /^Invalid CAPTURE_MAX_BYTES: must be a whole number of bytes/],
+    ["PAYLOAD_RETENTION_DAYS", "0", /^Invalid PAYLOAD_RETENTION_DAYS: must be a whole number of days/],
   ])("names the variable when %s=%s is bad", (name, value, message) => {
     expect(() => parseEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseEnv({ [name]: value })).toThrow(message);

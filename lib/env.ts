@@ -42,13 +42,18 @@ const schema = z.object({
     .default(CAPTURE_DEFAULTS.mode),
   /** Bytes of each request and response body kept per captured call. */
   CAPTURE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(1024 * 1024)
+    .number({ error: "must be a whole number of bytes (0-1048576)" })
+    .int("must be a whole number of bytes (0-1048576)")
+    .min(0, "must be a whole number of bytes (0-1048576)")
+    .max(1024 * 1024, "must be a whole number of bytes (0-1048576)")
     .default(CAPTURE_DEFAULTS.maxBytes),
   /** Captured headers and bodies are deleted after this many days (calls themselves stay). */
-  PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(CAPTURE_DEFAULTS.retentionDays),
+  PAYLOAD_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a whole number of days (1-3650)" })
+    .int("must be a whole number of days (1-3650)")
+    .min(1, "must be a whole number of days (1-3650)")
+    .max(3650, "must be a whole number of days (1-3650)")
+    .default(CAPTURE_DEFAULTS.retentionDays),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")

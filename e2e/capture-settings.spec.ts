@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { expect, test } from "@playwright/test";
+import { gatewayUrl, signIn, uniqueEmail } from "./helpers.ts";
+
+const PASSWORD = "correct horse battery";
+
+/** Runs the operator CLI against the e2e server's data folder and returns its --json output. */
+async function tollgate(...args: string[]): Promise<unknown> {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
+  const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
+  return JSON.parse(stdout) as unknown;
+}
+
+test("an admin adds a redacted query parameter and the gateway stops storing its value", async ({ page }) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("capture-admin");
+  await tollgate("users", "create", "--email", email, "--password", PASSWORD, "--admin");
+  const { key } = (await tollgate("keys", "create", "--email", email, "--name", "capture")) as {
+    key: string;
+  };
+
+  await signIn(page, email);
+  await page.goto("/admin");
+  const card = page.getByRole("form", { name: "Call capture" });
+  await expect(card).toContainText("CAPTURE_BODIES = errors");
+  await expect(card).toContainText("first 16 KB of each body");
+  await expect(card).toContainText("7 days");
+  const list = card.getByLabel("Redacted query parameters");
+  await expect(list).toHaveValue(/api_key/);
+
+  // A bad name gets a field error and nothing is saved.
+  const before = await list.inputValue();
+  await list.fill(`${before}, a&b`);
+  await card.getByRole("button", { name: "Save list" }).click();
+  await expect(card.getByText("A parameter name cannot contain spaces, &, = or #")).toBeVisible();
+
+  await list.fill(`${before}, Session_ID`);
+  await card.getByRole("button", { name: "Save list" }).click();
+  await expect(card.getByText(/^Saved \d+ names/)).toBeVisible();
+  await page.reload();
+  await expect(
+    page.getByRole("form", { name: "Call capture" }).getByLabel("Redacted query parameters"),
+  ).toHaveValue(/session_id/);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  // The gateway reads the list every few seconds: calls made after that store the value redacted.
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(`${gatewayUrl}/v2/price?symbol=BTC&session_id=abc123`, {
+          headers: { "x-api-key": key },
+        });
+        await res.text();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const rows = (await tollgate("logs", "--email", email, "--limit", "1")) as Array<{ query: string }>;
+        return rows[0]?.query;
+      },
+      { timeout: 30_000, intervals: [500] },
+    )
+    .toBe("symbol=BTC&session_id=[REDACTED]");
+});
