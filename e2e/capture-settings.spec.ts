@@ -1,19 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import { gatewayUrl, signIn, uniqueEmail } from "./helpers.ts";
+import { gatewayUrl, signIn, tollgate, uniqueEmail } from "./helpers.ts";
 
 const PASSWORD = "correct horse battery";
-
-/** Runs the operator CLI against the e2e server's data folder and returns its --json output. */
-async function tollgate(...args: string[]): Promise<unknown> {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
-  const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
-    env: { ...process.env, DATA_DIR: dataDir },
-  });
-  return JSON.parse(stdout) as unknown;
-}
 
 test("an admin adds a redacted query parameter and the gateway stops storing its value", async ({ page }) => {
   test.setTimeout(120_000);

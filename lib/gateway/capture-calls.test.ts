@@ -365,15 +365,28 @@ describe("errors mode (the default)", () => {
 });
 
 describe("capture modes", () => {
-  it("all keeps every call's payload, 2xx included, without changing what the client receives", async () => {
+  it("all keeps every call's payload, 2xx included, without holding back the client's stream", async () => {
     const t = await gatewayWith({ CAPTURE_BODIES: "all", CAPTURE_MAX_BYTES: 64 });
     const { userId, key } = await account();
+    const started = performance.now();
     const res = await fetch(`${t.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "x-api-key": key, "content-type": "application/json" },
       body: chat(true),
     });
-    const text = await res.text();
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    let firstAt = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      firstAt ||= performance.now() - started;
+      text += decoder.decode(value, { stream: true });
+    }
+    const total = performance.now() - started;
+    // The first events arrive while the upstream is still streaming (~1 s of events).
+    expect(firstAt).toBeLessThan(total / 3);
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
     const [row] = await recorded(t, userId, 1);
     expect(row).toMatchObject({
