@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
 
-// The usage dashboard end to end (SPEC §6): empty state, overview with seeded traffic,
+// The usage dashboard end to end (README, "The dashboard"): empty state, overview with seeded traffic,
 // drill-down from the graph to the call log, filters in the URL, keyset pages, row detail,
 // CSV export, bad filters, and a real gateway call showing up in the log.
 
@@ -229,7 +229,7 @@ test.describe.serial("usage dashboard", () => {
     await page.goto("/logs");
     await page.getByLabel("Auto-refresh (5 s)").check();
     const row = page.getByTestId("call-row").first();
-    // Recorded within 2 s (SPEC §5), shown by the next 5-second auto-refresh; margin for a busy CI machine.
+    // Recorded within 2 s (docs/gateway.md#what-is-recorded), shown by the next 5-second auto-refresh; margin for a busy CI machine.
     await expect(row).toContainText("e2e gateway", { timeout: 20_000 });
     await expect(row).toContainText("/v2/price");
     await row.getByRole("link").click();

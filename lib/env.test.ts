@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseEnv } from "./env.ts";
 
 describe("configuration", () => {
-  it("has SPEC §1's defaults", () => {
+  it("has the README's configuration defaults", () => {
     const config = parseEnv({});
     expect(config.PORT).toBe(3000);
     expect(config.GATEWAY_PORT).toBe(8080);

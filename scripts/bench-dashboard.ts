@@ -1,5 +1,5 @@
 // `npm run bench:dashboard`: the dashboard's queries at 10 million recorded calls for one
-// account (SPEC §8). Starts its own embedded PostgreSQL in a temp folder, migrates, loads
+// account (targets: README, "Benchmarks"). Starts its own embedded PostgreSQL in a temp folder, migrates, loads
 // the calls with INSERT … SELECT generate_series plus the matching usage_daily rollup,
 // then times the lib/data functions the pages call and writes docs/bench/dashboard.md.
 // `BENCH_CALLS=1000000` runs a smaller load for a quick check.
@@ -294,7 +294,7 @@ calls table ${size?.table}, its indexes ${size?.indexes}. Load ${loadSeconds.toF
 
 Each line: 3 warm-up runs, then ${RUNS} timed runs (CSV: 5) of the lib/data function the page calls,
 through the same zod filter parsing the page uses, in one process on a pool of 4 connections.
-Target (SPEC §8): overview and first call-log page p95 < 100 ms, any later page < 100 ms.
+Target: overview and first call-log page p95 < 100 ms, any later page < 100 ms.
 
 | query | p50 | p95 | max | rows |
 |---|---:|---:|---:|---:|

@@ -1,4 +1,4 @@
-// `npm run bench` (SPEC §8): the gateway with every check on against a bare node:http +
+// `npm run bench` (README, "Benchmarks"): the gateway with every check on against a bare node:http +
 // undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
 // `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -472,9 +472,9 @@ Where the time goes (CPU per call, measured in this run from /proc)
 
 Notes
 - On 2 cores the load tool, upstream, PostgreSQL and the proxy under test compete for CPU, so
-  absolute numbers are low and noisy; the ratio within one run is what SPEC §8 targets.
+  absolute numbers are low and noisy; the ratio within one run is what the targets compare.
 - Rows recorded are counted after the gateway received SIGTERM and exited, which is how a
-  clean shutdown is promised to behave (SPEC §7).
+  clean shutdown is promised to behave (README, "Reliability").
 `;
     await fs.mkdir("docs/bench", { recursive: true });
     // Formatted like every other file, so `npm test`'s prettier check passes after a bench run.

@@ -1,4 +1,4 @@
-// The operator CLI: `npm run tollgate -- <group> <command> [--flags] [--json]` (SPEC §2).
+// The operator CLI: `npm run tollgate -- <group> <command> [--flags] [--json]` (README, "The operator CLI").
 import { CliError, type Command, type Flags } from "../lib/cli/command.ts";
 import { commands } from "../lib/cli/index.ts";
 import { installDatabase, openDatabase } from "../lib/db/client.ts";

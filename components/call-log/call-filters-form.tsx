@@ -33,7 +33,7 @@ function toLocalInput(value: string | undefined, hydrated: boolean): string {
 }
 
 /**
- * The call log's filters. They live in the URL (SPEC §6) so a view can be shared and
+ * The call log's filters. They live in the URL (docs/architecture.md, "A dashboard filter") so a view can be shared and
  * reloaded; submitting navigates to the new URL and the server validates it. Times are
  * entered in the viewer's time zone and sent as UTC instants.
  */

@@ -1,4 +1,4 @@
-// Failed sign-in throttling (SPEC §3), kept in PostgreSQL (sign_in_attempts) so it holds
+// Failed sign-in throttling (README, "Security"), kept in PostgreSQL (sign_in_attempts) so it holds
 // across restarts and across several dashboard processes.
 import type { PoolClient } from "pg";
 import { db } from "../db/client.ts";

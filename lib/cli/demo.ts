@@ -1,4 +1,4 @@
-// `demo seed` (SPEC §2): a demo account with a few keys and 30 days of realistic traffic,
+// `demo seed` (README, "The operator CLI"): a demo account with a few keys and 30 days of realistic traffic,
 // written through the recorder's own batch writer so calls, usage_daily and the keys'
 // last_used_at agree exactly as they would after real gateway traffic.
 import { z } from "zod";
@@ -24,7 +24,7 @@ type SeedResult = {
   password: string | null;
   userId: string;
   createdUser: boolean;
-  /** True when the demo account was the database's first, which SPEC §3 makes an admin. */
+  /** True when the demo account was the database's first, which becomes an admin (README, "Quick start"). */
   isAdmin: boolean;
   keys: { id: string; name: string }[];
   calls: number;

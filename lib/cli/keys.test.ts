@@ -25,7 +25,7 @@ describe("keys CLI", () => {
     expect(isWellFormedKey(created.key)).toBe(true);
     expect(created).toMatchObject({ name: "ci", status: "active", last4: created.key.slice(-4) });
     expect((await rawKeyRow(database, created.id)).hash).toBe(hashKey(created.key));
-    // The --json shape scripts rely on (SPEC §2).
+    // The --json shape scripts rely on (README, "The operator CLI").
     const json = JSON.parse(JSON.stringify(created)) as Record<string, unknown>;
     expect(json).toMatchObject({ id: created.id, key: created.key, name: "ci", prefix: created.prefix });
     expect(command("keys create").print(created as never)).toContain(created.key);

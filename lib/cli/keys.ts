@@ -1,4 +1,4 @@
-// `keys …` operator commands (SPEC §2). The operator acts as the key's owner: the user is
+// `keys …` operator commands (README, "The operator CLI"). The operator acts as the key's owner: the user is
 // found by email (or the key's owner by key id) and the same lib/data functions the
 // dashboard uses are called with that user as the actor, so the rules are identical.
 import type { z } from "zod";

@@ -1,4 +1,4 @@
-// `plans …` operator commands (SPEC §2): list, and set (edit, or create when the slug is new).
+// `plans …` operator commands (README, "The operator CLI"): list, and set (edit, or create when the slug is new).
 import { CLI_OPERATOR } from "../auth/admin.ts";
 import {
   createPlan,

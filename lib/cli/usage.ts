@@ -1,4 +1,4 @@
-// `usage` and `logs` operator commands (SPEC §2): the operator acts as the account found by
+// `usage` and `logs` operator commands (README, "The operator CLI"): the operator acts as the account found by
 // email and calls the same lib/data functions, with the same filter schema, as the dashboard.
 import { z } from "zod";
 import type { SessionUser } from "../auth/session.ts";

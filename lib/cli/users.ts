@@ -1,4 +1,4 @@
-// `users …` operator commands (SPEC §2). Same data layer as the dashboard; the CLI acts
+// `users …` operator commands (README, "The operator CLI"). Same data layer as the dashboard; the CLI acts
 // as an admin (CLI_OPERATOR). Output never includes password hashes.
 import { ZodError } from "zod";
 import { CLI_OPERATOR } from "../auth/admin.ts";

@@ -1,4 +1,4 @@
-// API keys as their owner sees them (SPEC §4). Every function takes the acting user and
+// API keys as their owner sees them (docs/gateway.md#sending-a-call). Every function takes the acting user and
 // names `user_id = actor.id` in the very statement that reads or changes a key, so
 // there is no window between an ownership check and the change, and another user's
 // key id is indistinguishable from an unknown one (KeyNotFoundError → 404).
@@ -93,7 +93,7 @@ export async function createKey(actor: SessionUser, input: CreateKeyInput): Prom
     [actor.id, name, hash, prefix, last4, interval],
   );
   const { id, ...rest } = single(rows);
-  // id and key first: the order `keys create --json` prints (SPEC §2).
+  // id and key first: the order `keys create --json` prints (README, "The operator CLI").
   return { id, key, ...rest };
 }
 

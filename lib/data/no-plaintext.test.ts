@@ -1,4 +1,4 @@
-// SPEC §4: after creation a plaintext key exists nowhere we control: not in any column of
+// README, "Secrets": after creation a plaintext key exists nowhere we control: not in any column of
 // any table (captured call payloads included), not in what the server logs, not in an error message.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {

@@ -31,7 +31,7 @@ describe("plans", () => {
     member = await createUser({ email: `member-${randomUUID()}@example.com`, password: "secret-1234" });
   });
 
-  it("are seeded with SPEC §3's limits", async () => {
+  it("are seeded with the limits in docs/gateway.md", async () => {
     const plans = await listPlans();
     const bySlug = Object.fromEntries(plans.map((p) => [p.slug, [p.rpm, p.monthlyQuota]]));
     expect(bySlug).toMatchObject({

@@ -1,4 +1,4 @@
-// Plans (SPEC §3): the rate limit and monthly quota every account on them shares.
+// Plans (docs/gateway.md#what-counts-against-the-quota): the rate limit and monthly quota every account on them shares.
 // Reading them is open to any signed-in code; changing them is for admins only, and the
 // check is here, in the data layer, not only in the page. Changes set updated_at = now()
 // (the database clock) because the gateway refreshes its plan cache by polling it.

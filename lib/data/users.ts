@@ -1,4 +1,4 @@
-// Accounts (SPEC §3). Sign-up and sign-in use the unauthenticated functions here
+// Accounts (README, "Security": sign-up and sessions). Sign-up and sign-in use the unauthenticated functions here
 // (createUser, findUserForSignIn); everything that lists or changes other accounts takes
 // the acting user and refuses non-admins here in the data layer, whatever the page did.
 import { z } from "zod";

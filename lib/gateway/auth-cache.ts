@@ -26,7 +26,7 @@ export type KeyLookup = { kind: "found"; entry: KeyEntry } | { kind: "unknown" }
 export type UsageListener = (userId: string, month: string, used: number) => void;
 
 export type KeyCacheOptions = {
-  /** How often every cached entry is re-read in one query (ms); 250 leaves headroom under SPEC §4's 1 s. */
+  /** How often every cached entry is re-read in one query (ms); 250 leaves headroom under the 1 s of docs/gateway.md#limits. */
   refreshMs?: number;
   /** While the database is down, entries confirmed this recently keep working (ms). */
   graceMs?: number;
@@ -96,7 +96,7 @@ function timeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * The gateway's view of API keys. A hit costs no database round trip; a miss costs one
  * (concurrent misses for the same key share it). A background refresher re-reads every
  * cached entry in ONE query, so a disabled, deleted or expired key, or a plan change,
- * takes effect within about `refreshMs` (SPEC §4: within 1 s).
+ * takes effect within about `refreshMs` (docs/gateway.md#limits: within 1 s).
  */
 export class KeyCache {
   private readonly entries: LRUCache<string, KeyEntry>;

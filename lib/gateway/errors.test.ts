@@ -42,7 +42,7 @@ async function expectError(path: string, headers: Record<string, string>, status
   return res;
 }
 
-describe("SPEC §5 error table", () => {
+describe("docs/gateway.md error table", () => {
   it("401 missing_api_key without a key header, and nothing recorded", async () => {
     // A keyed call first, so there is an account the gateway could wrongly book them to.
     const key = await createKey(database.pool, await createAccount(database.pool));

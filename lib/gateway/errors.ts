@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 
-/** The codes of SPEC §5's table, plus `bad_request` for requests Node cannot parse. */
+/** The codes of docs/gateway.md#errors, plus `bad_request` for requests Node cannot parse. */
 export type GatewayErrorCode =
   | "missing_api_key"
   | "invalid_api_key"
@@ -52,12 +52,12 @@ const MESSAGE: Record<GatewayErrorCode, string> = {
 /** Every code the gateway answers with (the README lists all but `bad_request`). */
 export const gatewayErrorCodes = Object.keys(STATUS) as GatewayErrorCode[];
 
-/** The HTTP status SPEC §5 gives an error code. */
+/** The HTTP status docs/gateway.md#errors gives an error code. */
 export function statusOf(code: GatewayErrorCode): number {
   return STATUS[code];
 }
 
-/** The exact JSON body SPEC §5 prescribes for errors the gateway makes. */
+/** The exact JSON body docs/gateway.md#errors prescribes for errors the gateway makes. */
 export function errorBody(code: GatewayErrorCode, requestId: string, message = MESSAGE[code]): string {
   return JSON.stringify({ error: { code, message, request_id: requestId } });
 }

@@ -126,7 +126,7 @@ function setQuotaHeaders(headers: Record<string, string>, limit: number, used: n
 }
 
 /**
- * One call through the gateway (SPEC §5): key check → rate limit → quota → forward,
+ * One call through the gateway (docs/architecture.md, "A gateway call"): key check → rate limit → quota → forward,
  * recorded when its response closes if the key belongs to an account. Synchronous when
  * the key is cached (nearly every call), so the hot path makes no promise of its own;
  * a promise only when the database has to be asked about the key.

@@ -31,7 +31,7 @@ const RESPONSE_DROP = new Set([
   "x-request-id",
 ]);
 
-/** Where the key came from, so only that header is stripped (SPEC §5). */
+/** Where the key came from, so only that header is stripped (docs/gateway.md#sending-a-call). */
 export type KeySource = { key: string; header: "authorization" | "x-api-key" };
 
 /**

@@ -1,4 +1,4 @@
-/** UTC calendar-month helpers: quotas reset at 00:00 UTC on the 1st (SPEC §3). */
+/** UTC calendar-month helpers: quotas reset at 00:00 UTC on the 1st (docs/gateway.md#what-counts-against-the-quota). */
 
 // The hot path asks for the current month on every call; remembering the last month's
 // bounds turns that into two comparisons.

@@ -12,7 +12,7 @@ type Counter = {
 export type QuotaDecision = { allowed: boolean; used: number; limit: number };
 
 /**
- * Monthly quota counters per account (SPEC §3, §5). A call is reserved before it is
+ * Monthly quota counters per account (docs/gateway.md#what-counts-against-the-quota). A call is reserved before it is
  * forwarded, so concurrent calls cannot overshoot; the call that reaches the limit passes
  * and the next is refused. The database total arrives from the key cache's queries; the
  * counter never goes below it plus this instance's unflushed calls, which keeps several

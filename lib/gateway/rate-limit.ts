@@ -12,7 +12,7 @@ const WINDOW_MS = 60_000;
 type Window = { endsAt: number; taken: number };
 
 /**
- * Per-account requests-per-minute limits (SPEC §3: all of an account's keys share one).
+ * Per-account requests-per-minute limits (docs/gateway.md: all of an account's keys share one).
  * A fixed 60 s window per account and rpm value that starts with the account's first call,
  * as rate-limiter-flexible's memory limiter does, but synchronous: the hot path needs no
  * promise per call. Limits are per gateway instance, so N instances behind a balancer

@@ -83,7 +83,7 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
   ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
 };
 
-/** Answers bytes Node cannot parse as HTTP with SPEC §5's JSON error shape, then hangs up. */
+/** Answers bytes Node cannot parse as HTTP with the JSON error shape of docs/gateway.md#errors, then hangs up. */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable || error.code === "ECONNRESET") {
     socket.destroy();
@@ -132,7 +132,7 @@ function failedCall(
 }
 
 /**
- * The gateway (SPEC §5): authenticates every call by key, applies the account's rate
+ * The gateway (docs/gateway.md): authenticates every call by key, applies the account's rate
  * limit and monthly quota, forwards it to the upstream (streaming both ways) and records it.
  */
 export async function startGateway(

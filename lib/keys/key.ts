@@ -3,7 +3,7 @@ import { crc32 } from "node:zlib";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const PREFIX = "tg_";
-/** 22 base62 characters carry log2(62) × 22 ≈ 131 bits, over SPEC §4's 128. */
+/** 22 base62 characters carry log2(62) × 22 ≈ 131 bits, over the 128 bits a key needs. */
 const RANDOM_LENGTH = 22;
 const CHECKSUM_LENGTH = 6;
 const KEY_PATTERN = new RegExp(`^${PREFIX}[0-9A-Za-z]{${RANDOM_LENGTH + CHECKSUM_LENGTH}}$`);

@@ -18,7 +18,7 @@ export const capturedMessage = z.object({
 export type CapturedMessageRecord = z.infer<typeof capturedMessage>;
 
 /**
- * One gateway call as stored in `calls` (SPEC §5), plus its redacted headers and capped
+ * One gateway call as stored in `calls` (docs/gateway.md#what-is-recorded), plus its redacted headers and capped
  * bodies when the capture mode kept them (stored in `call_payloads`). Never holds the key.
  * Fields added later default, so spool files written by an older gateway still replay.
  */

@@ -104,7 +104,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Require
 }
 
 /**
- * The sample upstream API (SPEC §1): market-data endpoints, an OpenAI-compatible chat
+ * The sample upstream API (README, "The sample API"): market-data endpoints, an OpenAI-compatible chat
  * endpoint with streaming, and /status, /delay, /echo for trying the gateway's behaviour.
  */
 export async function startSampleApi(

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The call log's filters, exactly as they appear in `/logs?…`, the CSV export URL and the
- * CLI flags (SPEC §6): `key`, `status`, `endpoint`, `from`, `to`, `ip`, plus the page `cursor`.
+ * CLI flags (docs/architecture.md, "A dashboard filter"): `key`, `status`, `endpoint`, `from`, `to`, `ip`, plus the page `cursor`.
  * One schema so that a shared link, an export and a script always mean the same rows.
  */
 

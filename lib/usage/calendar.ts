@@ -22,7 +22,7 @@ export function lastUtcDays(now: Date, count: number): string[] {
   return Array.from({ length: count }, (_, i) => utcDay(new Date(today - (count - 1 - i) * DAY_MS)));
 }
 
-/** The UTC calendar month of an instant: quotas reset at 00:00 UTC on the 1st (SPEC §3). */
+/** The UTC calendar month of an instant: quotas reset at 00:00 UTC on the 1st (docs/gateway.md#what-counts-against-the-quota). */
 export function utcMonth(now: Date): { start: Date; resetsAt: Date } {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();

@@ -41,7 +41,7 @@ function pick<T extends { weight: number }>(items: readonly T[], random: () => n
 
 type Outcome = { status: number; errorCode: string | null; billable: boolean; weight: number };
 
-// Gateway refusals (401/403/429) never reached the upstream, so they are not billable (SPEC §5).
+// Gateway refusals (401/403/429) never reached the upstream, so they are not billable (docs/gateway.md#what-counts-against-the-quota).
 const NORMAL: Outcome[] = [
   { status: 200, errorCode: null, billable: true, weight: 900 },
   { status: 201, errorCode: null, billable: true, weight: 5 },

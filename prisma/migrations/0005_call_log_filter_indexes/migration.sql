@@ -1,4 +1,4 @@
--- Call log filters that 0001's indexes cannot serve in (created_at, id) order (SPEC §8:
+-- Call log filters that 0001's indexes cannot serve in (created_at, id) order (docs/bench/dashboard.md:
 -- any page under 100 ms at 10 million calls). Without them a status class or IP that
 -- matches few or no rows walks the account's whole history looking for 51 rows.
 

@@ -1,4 +1,4 @@
--- calls.user_id → users: a trigger instead of the foreign key (SPEC §8, gateway throughput).
+-- calls.user_id → users: a trigger instead of the foreign key (gateway throughput: docs/bench/gateway.md).
 -- The FK checked and locked the account once per inserted row, about 7 µs of PostgreSQL CPU
 -- per recorded call. The recorder now locks each account once per batch instead
 -- (lib/recorder/sql.ts: FOR KEY SHARE, as the FK did), skipping calls of accounts that are
