@@ -12,6 +12,7 @@ import { openDatabase } from "../lib/db/client.ts";
 import { connectDatabase } from "../lib/db/connect.ts";
 import { ConfigError, env } from "../lib/env.ts";
 import { startGateway } from "../lib/gateway/server.ts";
+import { createLogger } from "../lib/log.ts";
 import { takeLock } from "../lib/lock.ts";
 import { startSampleApi } from "../lib/sample-api/server.ts";
 
@@ -66,6 +67,7 @@ async function main() {
     const secret = await authSecret(config.dataDir, config.AUTH_SECRET);
     const gateway = await startGateway({ ...config, upstreamUrl }, pools, {
       drainMs: config.SHUTDOWN_DRAIN_MS,
+      log: createLogger(config.LOG_FORMAT, "tollgate-gateway").warn,
     });
     const dashboard = spawn(
       process.execPath,
