@@ -7,6 +7,19 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Tollgate", template: "%s · Tollgate" },
   description: "API gateway and usage dashboard",
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "32x32" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
+  openGraph: {
+    title: "Tollgate",
+    description: "Self-hosted API gateway with a usage dashboard",
+    images: [{ url: "/og.png", width: 1200, height: 630, alt: "Tollgate" }],
+  },
 };
 
 export const viewport: Viewport = {

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { gatewayUrl, signIn, tollgate, uniqueEmail } from "./helpers.ts";
+import { gatewayUrl, signIn, signUp, tollgate, uniqueEmail } from "./helpers.ts";
 
 // axe on every page, in light and dark, at desktop and phone width; any violation fails.
 
@@ -101,3 +101,40 @@ for (const mode of MODES) {
     await context.close();
   });
 }
+
+test("unknown pages and calls get the branded 404", async ({ page }) => {
+  const missing = await page.goto("/no-such-page");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Tollgate" })).toBeVisible();
+  await signUp(page);
+  const call = await page.goto("/logs/999999999999");
+  expect(call?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Nothing here" })).toBeVisible();
+  // Inside the dashboard's own frame: its navigation stays.
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+});
+
+test("pages name a favicon, app icons and an Open Graph image, all served", async ({ page, request }) => {
+  await page.goto("/sign-in");
+  const hrefs = await page
+    .locator(
+      'link[rel="icon"], link[rel="apple-touch-icon"], link[rel="manifest"], meta[property="og:image"]',
+    )
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("href") ?? n.getAttribute("content") ?? ""));
+  const paths = hrefs.map((href) => new URL(href, page.url()).pathname);
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      "/favicon.ico",
+      "/icon.svg",
+      "/apple-touch-icon.png",
+      "/manifest.webmanifest",
+      "/og.png",
+    ]),
+  );
+  for (const path of [...paths, "/icon-192.png", "/icon-512.png"]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(200);
+    expect((await response.body()).length, path).toBeGreaterThan(100);
+  }
+});
