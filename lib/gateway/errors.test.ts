@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
 import { generateKey } from "../keys/key.ts";
-import { errorBody, gatewayErrorCodes, statusOf, type GatewayErrorCode } from "./errors.ts";
 import {
   callsOf,
   createAccount,
@@ -145,33 +142,5 @@ describe("docs/gateway.md error table", () => {
     expect(res.status).toBe(200);
     const waited = await eventually(async () => (await callsOf(database.pool, userId)).length === 1, 2_000);
     expect(waited).toBeLessThan(2_000);
-  });
-});
-
-describe("the error table in the README", () => {
-  const readme = fs.readFileSync(path.join(import.meta.dirname, "../../README.md"), "utf8");
-  const rows = [...readme.matchAll(/^\| (\d{3}) +\| `([a-z_]+)` +\|/gm)].map(
-    (m) => [m[1]!, m[2]! as GatewayErrorCode] as const,
-  );
-
-  it("gives each code the status the gateway answers with", () => {
-    // Every code but bad_request (malformed HTTP, not a call a key holder makes) has a row.
-    expect(rows.map(([, code]) => code).sort()).toEqual(
-      gatewayErrorCodes.filter((c) => c !== "bad_request").sort(),
-    );
-    for (const [status, code] of rows) expect(String(statusOf(code)), code).toBe(status);
-  });
-
-  it("and each code a message of its own that tells the caller what to do", () => {
-    const messages = gatewayErrorCodes.map((code) => {
-      const body = JSON.parse(errorBody(code, "rid")) as {
-        error: { code: string; message: string; request_id: string };
-      };
-      expect(body.error.code).toBe(code);
-      expect(body.error.request_id).toBe("rid");
-      return body.error.message;
-    });
-    for (const message of messages) expect(message).toMatch(/^[A-Z].{20,}\.$/);
-    expect(new Set(messages).size).toBe(messages.length);
   });
 });
