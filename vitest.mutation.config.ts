@@ -5,6 +5,9 @@ import base from "./vitest.config.ts";
 // tests and the recorder's integration tests (real PostgreSQL). The gateway's end-to-end
 // tests (a gateway per file, bursts, shutdown, outages) stay out: under ~800 mutants they
 // took hours on a 2-core machine, and their timing assertions flake under mutation.
+// Stryker's runner uses worker threads, which share the process's zone: set it here.
+process.env.TZ = base.test?.env?.TZ;
+
 export default defineConfig({
   ...base,
   test: {
