@@ -53,4 +53,51 @@ describe("QuotaCounters", () => {
     const next = Date.parse("2026-06-01T00:00:00Z");
     expect(quota.reserve("u", 1, next)).toEqual({ allowed: true, used: 1, limit: 1 });
   });
+
+  it("follows the shared store: its reservations count as this instance's until written, its total raises the counter", () => {
+    const quota = new QuotaCounters();
+    quota.follow("u", 40, true, now);
+    expect(quota.used("u", now)).toBe(40);
+    quota.follow("u", 10, true, now);
+    expect(quota.used("u", now)).toBe(41);
+    quota.follow("u", 10, false, now);
+    expect(quota.used("u", now)).toBe(41);
+    // Both reservations are unflushed: a database total without them is topped up by 2.
+    quota.observe("u", month, 50);
+    expect(quota.used("u", now)).toBe(52);
+    quota.written("u", month, 2, true);
+    quota.observe("u", month, 60);
+    expect(quota.used("u", now)).toBe(60);
+  });
+
+  it("counts a write that failed as still unflushed, and never below zero", () => {
+    const quota = new QuotaCounters();
+    quota.observe("u", month, 0);
+    quota.reserve("u", 10, now);
+    quota.writing("u", month, 1);
+    quota.written("u", month, 1, false);
+    quota.observe("u", month, 0);
+    expect(quota.used("u", now)).toBe(1);
+    quota.release("u", now);
+    quota.release("u", now);
+    expect(quota.used("u", now)).toBe(0);
+    quota.observe("u", month, 0);
+    expect(quota.used("u", now)).toBe(0);
+    // Unknown accounts and months are left alone.
+    quota.writing("nobody", month, 3);
+    quota.written("nobody", month, 3, true);
+    expect(quota.used("nobody", now)).toBe(0);
+  });
+
+  it("forgets last month's counters once a new month is observed, and keeps this month's", () => {
+    const quota = new QuotaCounters();
+    const may = Date.parse("2026-05-31T23:00:00Z");
+    const june = Date.parse("2026-06-01T01:00:00Z");
+    quota.observe("u", monthOf(may), 7);
+    quota.observe("v", monthOf(june), 3);
+    expect(quota.used("u", may)).toBe(0);
+    expect(quota.used("v", june)).toBe(3);
+    quota.observe("v", monthOf(june), 2);
+    expect(quota.used("v", june)).toBe(3);
+  });
 });

@@ -28,4 +28,20 @@ describe("RateLimits", () => {
     expect(limits.take("u1", 1, 1).allowed).toBe(false);
     expect(limits.take("u1", 2, 2).allowed).toBe(true);
   });
+
+  it("adopts a shared count: continues the same window from it", () => {
+    const limits = new RateLimits();
+    limits.adopt("u1", 3, 2, 30_000);
+    expect(limits.take("u1", 3, 10_000)).toEqual({ allowed: true, limit: 3, remaining: 0, resetSeconds: 20 });
+    expect(limits.take("u1", 3, 10_001).allowed).toBe(false);
+    expect(limits.take("u1", 3, 30_000)).toMatchObject({ allowed: true, remaining: 2, resetSeconds: 60 });
+  });
+
+  it("rounds the reset up to whole seconds, within 1..60", () => {
+    const limits = new RateLimits();
+    expect(limits.take("u1", 9, 0).resetSeconds).toBe(60);
+    expect(limits.take("u1", 9, 500).resetSeconds).toBe(60);
+    expect(limits.take("u1", 9, 1_000).resetSeconds).toBe(59);
+    expect(limits.take("u1", 9, 59_001).resetSeconds).toBe(1);
+  });
 });
