@@ -1,14 +1,17 @@
-// Turns Stryker's JSON report (reports/mutation/mutation.json, written by `stryker run`)
+// Turns Stryker's JSON report (reports/mutation/mutation.json, written by `stryker run`, or
+// the reports named as arguments)
 // into docs/bench/mutation.md: the mutation score per module and per file, and every
 // mutant that survived or was disabled in the source, with where it is and why.
 // Run by `npm run test:mutation`; `node scripts/mutation-report.mjs` alone redoes the page.
 import fs from "node:fs";
 
-const INPUT = "reports/mutation/mutation.json";
+// Several reports (runs over parts of the scope) may be given; their files are merged.
+const inputs = process.argv.length > 2 ? process.argv.slice(2) : ["reports/mutation/mutation.json"];
 const OUTPUT = "docs/bench/mutation.md";
 const TARGET = 80;
 
-const report = JSON.parse(fs.readFileSync(INPUT, "utf8"));
+const reports = inputs.map((input) => JSON.parse(fs.readFileSync(input, "utf8")));
+const report = { ...reports[0], files: Object.assign({}, ...reports.map((r) => r.files)) };
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
