@@ -70,15 +70,21 @@ function decodeName(raw: string): string {
  */
 export function redactQuery(query: string, names: ReadonlySet<string>): string {
   const parts = query.split("&");
+  let changed = false;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     const at = part.indexOf("=");
     const name = at === -1 ? part : part.slice(0, at);
-    if (names.has(decodeName(name))) parts[i] = `${name}=${REDACTED}`;
+    // Every call with a query comes here: decode only names that need it.
+    const plain = name.includes("%") || name.includes("+") ? decodeName(name) : name.toLowerCase();
+    if (names.has(plain)) {
+      parts[i] = `${name}=${REDACTED}`;
+      changed = true;
+    }
   }
   // A key percent-encoded into the query is still a key: base62 has nothing to encode,
   // so only a key split by an encoded character would slip through, and that is no key.
-  return redactKeys(parts.join("&"));
+  return redactKeys(changed ? parts.join("&") : query);
 }
 
 /** The headers as [name, value] pairs in the order received, secrets redacted. */
