@@ -7,6 +7,7 @@ const config = [
       ".next*/**",
       "node_modules/**",
       ".data/**",
+      "dist/**",
       "lib/db/generated/**",
       "test-results/**",
       "playwright-report/**",

@@ -1,7 +1,7 @@
 // `npm run bench` (README, "Benchmarks"): the gateway with every check on against a bare node:http +
 // undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
 // `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
 import { createRequire } from "node:module";
@@ -101,7 +101,7 @@ async function freePort(): Promise<number> {
 }
 
 function startChild(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -135,25 +135,27 @@ async function rssMb(pid: number): Promise<number> {
   return Math.round(kb / 1024);
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux). */
-async function cpuMs(pid: number): Promise<number> {
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); with `reaped`, also
+ * that of its children that have exited.
+ */
+async function cpuMs(pid: number, reaped = false): Promise<number> {
   const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+  // utime, stime, cutime and cstime are fields 14 to 17 of stat(5), in clock ticks (100 per
+  // second on Linux).
+  const own = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  const children = reaped ? Number(fields[13] ?? 0) + Number(fields[14] ?? 0) : 0;
+  return (own + children) * 10;
 }
 
-/**
- * Runs autocannon for `amount` calls. The rate is timed here, from the start to the last
- * response: autocannon notices the end of an `amount` run on a one-second tick, which
- * would round a 2.2 s run up to 3 s.
- */
 /** CPU used so far by PostgreSQL: the postmaster named in postmaster.pid and its children. */
 async function postgresCpuMs(dataDir: string): Promise<number> {
   const text = await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => "");
   const postmaster = Number(text.split("\n")[0]);
   if (!postmaster) return 0;
-  let total = await cpuMs(postmaster);
+  // Backends that exited (an idle pool connection closing) still count, through the postmaster.
+  let total = await cpuMs(postmaster, true);
   for (const entry of await fs.readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
@@ -164,6 +166,11 @@ async function postgresCpuMs(dataDir: string): Promise<number> {
   return total;
 }
 
+/**
+ * Runs autocannon for `amount` calls. The rate is timed here, from the start to the last
+ * response: autocannon notices the end of an `amount` run on a one-second tick, which
+ * would round a 2.2 s run up to 3 s.
+ */
 async function load(url: string, amount: number, key?: string) {
   const started = performance.now();
   let last = started;
@@ -178,6 +185,14 @@ async function load(url: string, amount: number, key?: string) {
 }
 
 type Target = { url: string; key?: string };
+type Variant = {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  rates: number[];
+  cpuMs: number;
+  postgresCpuMs: number;
+};
 type Latency = { p50: number; p99: number; count: number; failures: number };
 
 /**
@@ -245,119 +260,124 @@ async function main() {
     const userId = rows[0]!.id;
 
     const script = "scripts/bench-gateway.ts";
-    const [upstreamPort, passthroughPort, gatewayPort, redisGatewayPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    const [upstreamPort, passthroughPort] = [await freePort(), await freePort()];
     const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
     children.push(
-      await startChild([script, "--role", "upstream", "--port", String(upstreamPort)], {}, "ready"),
-    );
-    children.push(
       await startChild(
-        [script, "--role", "passthrough", "--port", String(passthroughPort), "--upstream", upstreamUrl],
+        ["--import", "tsx", script, "--role", "upstream", "--port", String(upstreamPort)],
         {},
         "ready",
       ),
     );
-    const gateway = await startChild(
-      ["scripts/gateway.ts"],
-      {
-        DATABASE_URL: postgres.url,
-        GATEWAY_PORT: String(gatewayPort),
-        HOSTNAME: "127.0.0.1",
-        UPSTREAM_URL: upstreamUrl,
-        DATA_DIR: dir,
-      },
-      "gateway listening",
+    children.push(
+      await startChild(
+        [
+          "--import",
+          "tsx",
+          script,
+          "--role",
+          "passthrough",
+          "--port",
+          String(passthroughPort),
+          "--upstream",
+          upstreamUrl,
+        ],
+        {},
+        "ready",
+      ),
     );
-    children.push(gateway);
-    // The same gateway with its limits in Redis (REDIS_URL), as several instances run it.
-    const redisGateway = await startChild(
-      ["scripts/gateway.ts"],
-      {
-        DATABASE_URL: postgres.url,
-        REDIS_URL: redis.url,
-        GATEWAY_PORT: String(redisGatewayPort),
-        HOSTNAME: "127.0.0.1",
-        UPSTREAM_URL: upstreamUrl,
-        DATA_DIR: path.join(dir, "redis-gateway"),
-      },
-      "gateway listening",
-    );
-    children.push(redisGateway);
     const passthroughUrl = `http://127.0.0.1:${passthroughPort}`;
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const redisGatewayUrl = `http://127.0.0.1:${redisGatewayPort}`;
+    const passthroughPid = children[1]!.pid!;
+
+    // Every variant is its own gateway process; all take turns with the pass-through in every
+    // round and record into the same PostgreSQL. The first is what `npm run gateway` runs.
+    spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+    const compiled = ["--enable-source-maps", "dist/scripts/gateway.js"];
+    const variantSpecs: Array<{ name: string; args: string[]; env: Record<string, string> }> = [
+      { name: "compiled, CAPTURE_BODIES=errors (default)", args: compiled, env: {} },
+      { name: "through tsx", args: ["--import", "tsx", "scripts/gateway.ts"], env: {} },
+      { name: "CAPTURE_BODIES=all", args: compiled, env: { CAPTURE_BODIES: "all" } },
+      { name: "REDIS_URL (limits in Redis)", args: compiled, env: { REDIS_URL: redis.url } },
+    ];
+    const variants: Variant[] = [];
+    for (const [i, spec] of variantSpecs.entries()) {
+      const port = await freePort();
+      const child = await startChild(
+        spec.args,
+        {
+          DATABASE_URL: postgres.url,
+          GATEWAY_PORT: String(port),
+          HOSTNAME: "127.0.0.1",
+          UPSTREAM_URL: upstreamUrl,
+          DATA_DIR: path.join(dir, `gateway-${i}`),
+          ...spec.env,
+        },
+        "gateway listening",
+      );
+      children.push(child);
+      variants.push({
+        ...spec,
+        child,
+        url: `http://127.0.0.1:${port}`,
+        rates: [],
+        cpuMs: 0,
+        postgresCpuMs: 0,
+      });
+    }
+    const main = variants[0]!;
 
     let answered = 0;
     let peakRss = 0;
     const sampler = setInterval(() => {
-      void rssMb(gateway.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)));
+      void rssMb(main.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)));
     }, 250);
     const count = (r: AutocannonResult) => r["2xx"] + r.non2xx;
 
     const amount = quick ? 10_000 : 30_000;
     console.log("warming up…");
     await load(passthroughUrl, amount / 4);
-    answered += count(await load(gatewayUrl, amount / 4, key.key));
-    answered += count(await load(redisGatewayUrl, amount / 4, key.key));
+    for (const variant of variants) answered += count(await load(variant.url, amount / 4, key.key));
 
-    // Alternate the two so drift on the machine (PostgreSQL autovacuum, CPU boost) hits both.
+    // Alternate the order so drift on the machine (PostgreSQL autovacuum, CPU boost) hits all.
     const rounds = quick ? 2 : 4;
     const bare: number[] = [];
-    const full: number[] = [];
-    const withRedis: number[] = [];
     let bareCpu = 0;
-    let fullCpu = 0;
-    let redisCpu = 0;
-    let postgresCpu = 0;
     let gatewayErrors = 0;
-    const passthroughPid = children[1]!.pid!;
     const runBare = async () => {
       const cpu = await cpuMs(passthroughPid);
       const b = await load(passthroughUrl, amount);
       bareCpu += (await cpuMs(passthroughPid)) - cpu;
       bare.push(b.rate);
     };
-    const runGateway = async () => {
-      const cpu = await cpuMs(gateway.pid!);
+    const runVariant = (variant: Variant) => async () => {
+      const cpu = await cpuMs(variant.child.pid!);
       const pgCpu = await postgresCpuMs(dir);
-      const g = await load(gatewayUrl, amount, key.key);
-      fullCpu += (await cpuMs(gateway.pid!)) - cpu;
+      const g = await load(variant.url, amount, key.key);
+      variant.cpuMs += (await cpuMs(variant.child.pid!)) - cpu;
       // Counted until the records of this round are written, which is part of its cost.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      postgresCpu += (await postgresCpuMs(dir)) - pgCpu;
-      full.push(g.rate);
-      answered += count(g);
-      gatewayErrors += g.non2xx + g.errors + g.timeouts;
-    };
-    const runRedisGateway = async () => {
-      const cpu = await cpuMs(redisGateway.pid!);
-      const g = await load(redisGatewayUrl, amount, key.key);
-      redisCpu += (await cpuMs(redisGateway.pid!)) - cpu;
-      withRedis.push(g.rate);
+      variant.postgresCpuMs += (await postgresCpuMs(dir)) - pgCpu;
+      variant.rates.push(g.rate);
       answered += count(g);
       gatewayErrors += g.non2xx + g.errors + g.timeouts;
     };
     for (let i = 0; i < rounds; i++) {
-      // Alternate which goes first, so neither always runs on a machine the other warmed up.
-      const runs = [runBare, runGateway, runRedisGateway];
+      // Alternate which goes first, so none always runs on a machine another warmed up.
+      const runs = [runBare, ...variants.map(runVariant)];
       for (const run of i % 2 === 0 ? runs : runs.reverse()) await run();
       console.log(
-        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, gateway ${Math.round(full.at(-1)!)} req/s, with Redis ${Math.round(withRedis.at(-1)!)} req/s`,
+        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, ${variants.map((v) => `${v.name} ${Math.round(v.rates.at(-1)!)}`).join(", ")}`,
       );
     }
-    const rssAfterLoad = await rssMb(gateway.pid!);
+    const rssAfterLoad = await rssMb(main.child.pid!);
 
     const seconds = quick ? 5 : 15;
     console.log(`latency at 500 req/s for ${seconds} s each…`);
+    const redisVariant = variants[3]!;
     const targets = [
       { url: upstreamUrl },
-      { url: gatewayUrl, key: key.key },
-      { url: redisGatewayUrl, key: key.key },
+      { url: main.url, key: key.key },
+      { url: redisVariant.url, key: key.key },
     ];
     const warm = await fixedRate(targets, 500, 1);
     answered += warm[1]!.count + warm[2]!.count;
@@ -371,9 +391,11 @@ async function main() {
     clearInterval(sampler);
 
     // A clean shutdown writes every record; then compare with what clients were answered.
-    const exitCode = Math.max((await stop(gateway)) ?? 1, (await stop(redisGateway)) ?? 1);
-    children.splice(children.indexOf(gateway), 1);
-    children.splice(children.indexOf(redisGateway), 1);
+    let exitCode = 0;
+    for (const variant of variants) {
+      exitCode = Math.max(exitCode, (await stop(variant.child)) ?? 1);
+      children.splice(children.indexOf(variant.child), 1);
+    }
     const recorded = (
       await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM calls WHERE user_id = $1", [
         userId,
@@ -396,10 +418,9 @@ async function main() {
         ? sorted[Math.floor(middle)]!
         : (sorted[middle - 1]! + sorted[middle]!) / 2;
     };
-    const ratios = full.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
+    const ratiosOf = (v: Variant) => v.rates.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
+    const ratios = ratiosOf(main);
     const ratio = median(ratios);
-    const redisRatios = withRedis.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
-    const redisRatio = median(redisRatios);
     const addedP50 = viaGateway.p50 - direct.p50;
     const addedP99 = viaGateway.p99 - direct.p99;
     const redisP50 = viaRedis.p50 - direct.p50;
@@ -407,26 +428,29 @@ async function main() {
     const ms = (n: number) => `${n.toFixed(2)} ms`;
     const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
     const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
+    const percents = (xs: number[]) => xs.map((r) => `${(r * 100).toFixed(0)} %`).join(", ");
     const table = [
       "| measure | result | target | |",
       "|---|---|---|---|",
-      `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s | | |`,
-      `| gateway, all checks + recording | ${Math.round(avg(full)).toLocaleString("en-US")} req/s | | |`,
-      `| proxy CPU per call (user + system): pass-through / gateway | ${perCall(bareCpu)} µs / ${perCall(fullCpu)} µs | | |`,
-      `| PostgreSQL CPU per gateway call (writing its record and rollup) | ${perCall(postgresCpu)} µs | | |`,
-      `| throughput ratio, median of rounds (${ratios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
+      `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s, ${perCall(bareCpu)} µs CPU per call | | |`,
+      `| gateway (${main.name}), all checks + recording | ${Math.round(avg(main.rates)).toLocaleString("en-US")} req/s | | |`,
+      `| gateway CPU per call (user + system) / PostgreSQL CPU per call (its record and rollup) | ${perCall(main.cpuMs)} µs / ${perCall(main.postgresCpuMs)} µs | | |`,
+      `| throughput ratio, median of rounds (${percents(ratios)}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
       `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
       `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
-      `| added latency p50 | ${ms(addedP50)} | ≤ 1 ms | ${verdict(addedP50 <= 1)} |`,
-      `| added latency p99 | ${ms(addedP99)} | ≤ 5 ms | ${verdict(addedP99 <= 5)} |`,
-      `| **with REDIS_URL** (limits in Redis on this machine): gateway throughput | ${Math.round(avg(withRedis)).toLocaleString("en-US")} req/s, ${perCall(redisCpu)} µs CPU per call | | |`,
-      `| with Redis: throughput ratio, median of rounds (${redisRatios.map((r) => `${(r * 100).toFixed(0)} %`).join(", ")}) | ${(redisRatio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(redisRatio >= 0.75)} |`,
-      `| with Redis: latency at 500 req/s | p50 ${ms(viaRedis.p50)}, p99 ${ms(viaRedis.p99)} | | |`,
-      `| with Redis: added latency p50 / p99 | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
+      `| added latency p50 | ${ms(addedP50)} | ≤ 0.5 ms | ${verdict(addedP50 <= 0.5)} |`,
+      `| added latency p99 | ${ms(addedP99)} | ≤ 2 ms | ${verdict(addedP99 <= 2)} |`,
+      ...variants
+        .slice(1)
+        .map(
+          (v) =>
+            `| variant **${v.name}**: ratio, median of rounds (${percents(ratiosOf(v))}); gateway / PostgreSQL CPU per call | ${(median(ratiosOf(v)) * 100).toFixed(1)} %; ${perCall(v.cpuMs)} µs / ${perCall(v.postgresCpuMs)} µs | | |`,
+        ),
+      `| with Redis: added latency p50 / p99 at 500 req/s | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
       `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
       `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
       `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
-      `| gateway exit code after SIGTERM | ${exitCode} | 0 | ${verdict(exitCode === 0)} |`,
+      `| gateway exit codes after SIGTERM | ${exitCode} | 0 | ${verdict(exitCode === 0)} |`,
     ].join("\n");
     console.log(`\n${table}\n`);
 
@@ -444,10 +468,12 @@ the bare pass-through, the gateway (\`scripts/gateway.ts\`, its own process) and
 Throughput: autocannon, 50 connections, ${amount.toLocaleString("en-US")} requests per run, ${rounds} rounds
 (pass-through and gateway, taking turns to go first); the ratio is the median of the rounds' ratios.
 The gateway runs with key check (cached), per-account rate limit, monthly quota and batched
-recording all on, for a key on a plan with limits high enough never to refuse. A second
-gateway process runs the same with \`REDIS_URL\` set (a local \`redis-server\`): one Lua
-script per call for the rate limit and the quota reservation; both gateways record into the
-same PostgreSQL and take turns with the pass-through in every round.
+recording all on, for a key on a plan with limits high enough never to refuse, compiled to
+JavaScript as \`npm start\` and \`npm run gateway\` run it. Each variant is a gateway process of
+its own, the same but for one thing: run through \`tsx\`; \`CAPTURE_BODIES=all\` (headers and
+bodies of every call kept, not only of failures); \`REDIS_URL\` set (a local \`redis-server\`, one
+Lua script per call for the rate limit and the quota reservation). All record into the same
+PostgreSQL and take turns with the pass-through in every round.
 Latency: ${seconds} s at a fixed 500 req/s per target, calls to the upstream directly and
 through the gateway interleaved, each timed from when it was due (no coordinated omission),
 sub-millisecond resolution.
@@ -455,18 +481,18 @@ sub-millisecond resolution.
 ${table}
 
 Where the time goes (CPU per call, measured in this run from /proc)
-- bare pass-through process: ${perCall(bareCpu)} µs; gateway process: ${perCall(fullCpu)} µs
+- bare pass-through process: ${perCall(bareCpu)} µs; gateway process: ${perCall(main.cpuMs)} µs
   (key check, limits, quota, headers, building and batching the record);
 - PostgreSQL writing the gateway's records (insert into \`calls\` with its indexes, the daily
-  rollup, last_used_at): ${perCall(postgresCpu)} µs per call.
-- So one gateway call costs the machine about ${perCall(fullCpu + postgresCpu)} µs of CPU against ${perCall(bareCpu)} µs for
+  rollup, last_used_at): ${perCall(main.postgresCpuMs)} µs per call.
+- So one gateway call costs the machine about ${perCall(main.cpuMs + main.postgresCpuMs)} µs of CPU against ${perCall(bareCpu)} µs for
   the bare pass-through. When load tool, upstream, PostgreSQL and proxy share ${os.cpus().length} cores,
   throughput follows that total.${
     ratio < 0.75
       ? `\n- Recording costs PostgreSQL about as much CPU per call as the whole bare pass-through
-  (${perCall(postgresCpu)} vs ${perCall(bareCpu)} µs). With PostgreSQL sharing this machine's cores, that alone
+  (${perCall(main.postgresCpuMs)} vs ${perCall(bareCpu)} µs). With PostgreSQL sharing this machine's cores, that alone
   rules out the 75 % target here; the gateway process's own overhead
-  (+${perCall(fullCpu - bareCpu)} µs per call) is the part left to optimise.`
+  (+${perCall(main.cpuMs - bareCpu)} µs per call) is the part left to optimise.`
       : ""
   }
 
