@@ -1,6 +1,7 @@
 // `npm run bench` (README, "Benchmarks"): the gateway with every check on against a bare node:http +
 // undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
-// `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers).
+// `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers);
+// `-- --cpu-prof DIR` also profiles the default gateway (open the .cpuprofile in Chrome DevTools).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -292,9 +293,17 @@ async function main() {
     // Every variant is its own gateway process; all take turns with the pass-through in every
     // round and record into the same PostgreSQL. The first is what `npm run gateway` runs.
     spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+    // `--cpu-prof DIR` writes a V8 CPU profile of the default gateway there when it stops.
+    const profileDir = process.argv.includes("--cpu-prof")
+      ? process.argv[process.argv.indexOf("--cpu-prof") + 1]
+      : undefined;
     const compiled = ["--enable-source-maps", "dist/scripts/gateway.js"];
     const variantSpecs: Array<{ name: string; args: string[]; env: Record<string, string> }> = [
-      { name: "compiled, CAPTURE_BODIES=errors (default)", args: compiled, env: {} },
+      {
+        name: "compiled, CAPTURE_BODIES=errors (default)",
+        args: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...compiled] : compiled,
+        env: {},
+      },
       { name: "through tsx", args: ["--import", "tsx", "scripts/gateway.ts"], env: {} },
       { name: "CAPTURE_BODIES=all", args: compiled, env: { CAPTURE_BODIES: "all" } },
       { name: "REDIS_URL (limits in Redis)", args: compiled, env: { REDIS_URL: redis.url } },
