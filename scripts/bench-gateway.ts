@@ -1,7 +1,8 @@
 // `npm run bench` (README, "Benchmarks"): the gateway with every check on against a bare node:http +
 // undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
 // `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers);
-// `-- --cpu-prof DIR` also profiles the default gateway (open the .cpuprofile in Chrome DevTools).
+// `-- --pin-postgres` gives PostgreSQL a CPU of its own (taskset); `-- --cpu-prof DIR` writes
+// a CPU profile of the default gateway (open the .cpuprofile in Chrome DevTools).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -150,20 +151,27 @@ async function cpuMs(pid: number, reaped = false): Promise<number> {
   return (own + children) * 10;
 }
 
-/** CPU used so far by PostgreSQL: the postmaster named in postmaster.pid and its children. */
-async function postgresCpuMs(dataDir: string): Promise<number> {
+/** PostgreSQL's processes: the postmaster named in postmaster.pid, then its children. */
+async function postgresPids(dataDir: string): Promise<number[]> {
   const text = await fs.readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").catch(() => "");
   const postmaster = Number(text.split("\n")[0]);
-  if (!postmaster) return 0;
-  // Backends that exited (an idle pool connection closing) still count, through the postmaster.
-  let total = await cpuMs(postmaster, true);
+  if (!postmaster) return [];
+  const pids = [postmaster];
   for (const entry of await fs.readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
     // ppid is field 4 of stat(5)
-    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster)
-      total += await cpuMs(Number(entry));
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster) pids.push(Number(entry));
   }
+  return pids;
+}
+
+/** CPU used so far by PostgreSQL, its exited backends included (they count in the postmaster's). */
+async function postgresCpuMs(dataDir: string): Promise<number> {
+  const [postmaster, ...children] = await postgresPids(dataDir);
+  if (!postmaster) return 0;
+  let total = await cpuMs(postmaster, true);
+  for (const pid of children) total += await cpuMs(pid);
   return total;
 }
 
@@ -239,7 +247,15 @@ async function fixedRate(targets: Target[], rate: number, seconds: number): Prom
 async function main() {
   const loadBefore = os.loadavg()[0]!;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
+  // `--pin-postgres`: PostgreSQL on CPU 1 alone, everything else (load tool, upstream,
+  // proxies, Redis) on CPU 0, to see what the gateway reaches when its database has a core.
+  const pinned = process.argv.includes("--pin-postgres");
+  if (pinned) spawnSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
   const postgres = await startEmbeddedPostgres(dir);
+  if (pinned) {
+    for (const pid of await postgresPids(dir))
+      spawnSync("taskset", ["-a", "-p", "-c", "1", String(pid)], { stdio: "ignore" });
+  }
   const redis = await startTestRedis();
   const children: ChildProcess[] = [];
   try {
@@ -467,13 +483,13 @@ async function main() {
     const loadAfter = os.loadavg()[0]!;
     const report = `# Gateway benchmark
 
-Measured by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC —
+Measured by \`npm run bench${quick ? " -- --quick" : ""}${pinned ? " -- --pin-postgres" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC —
 ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.type()} ${os.release()}.
 Machine load average (1 min) before / after the run: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}
 (anything well above 0 means other work shared the CPUs and the numbers are pessimistic).
 
 Everything runs on the same machine: embedded PostgreSQL, the sample upstream (\`GET ${PATH}\`),
-the bare pass-through, the gateway (\`scripts/gateway.ts\`, its own process) and the load tool.
+the bare pass-through, the gateways (\`scripts/gateway.ts\`, each its own process) and the load tool.
 Throughput: autocannon, 50 connections, ${amount.toLocaleString("en-US")} requests per run, ${rounds} rounds
 (pass-through and gateway, taking turns to go first); the ratio is the median of the rounds' ratios.
 The gateway runs with key check (cached), per-account rate limit, monthly quota and batched
