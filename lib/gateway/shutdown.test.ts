@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -13,6 +13,8 @@ let upstream: SampleApi;
 let dataDir: string;
 
 beforeAll(async () => {
+  // What `npm run gateway` runs: the compiled bundle, built as its pregateway step does.
+  execFileSync(process.execPath, ["scripts/build-server.mjs"]);
   upstream = await startSampleApi(0);
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-shutdown-"));
 });
@@ -29,7 +31,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe("scripts/gateway.ts", () => {
+describe("npm run gateway (scripts/gateway.ts compiled to dist/)", () => {
   it("on SIGTERM mid-burst finishes in-flight calls and records every answered call", async () => {
     const accounts = await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -38,7 +40,7 @@ describe("scripts/gateway.ts", () => {
       }),
     );
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/gateway.ts"], {
+    const child = spawn(process.execPath, ["--enable-source-maps", "dist/scripts/gateway.js"], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,
