@@ -27,6 +27,53 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    rules: { "import/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    // Layers run one way: lib/db → lib/data → lib/auth → app/, with lib/actor.ts (who acts)
+    // importable by all; components/ get server actions from their route as props. Tests
+    // cross layers on purpose (they set up accounts, keys and calls), so they are exempt.
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["**/*.test.ts", "**/*-test-support.ts", "**/test-helpers.ts", "e2e/**"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: "./lib",
+              from: "./app",
+              message: "lib/ must not import from app/: move the code into lib/.",
+            },
+            {
+              target: "./components",
+              from: "./app",
+              message: "components/ must not import from app/: pass server actions in as props.",
+            },
+            {
+              target: ["./lib/db", "./lib/data"],
+              from: "./lib/auth",
+              // Pure helpers (hashing, schemas, form state) that import nothing of the session.
+              except: ["./password.ts", "./account.schema.ts", "./new-password.schema.ts", "./form-state.ts"],
+              message: "Layers run db → data → auth: use lib/actor.ts for the actor.",
+            },
+            {
+              target: ["./lib/db", "./lib/data", "./lib/auth"],
+              from: "./lib/cli",
+              message: "The CLI sits on top of the data layer, not under it.",
+            },
+            {
+              target: ["./lib/gateway", "./lib/recorder"],
+              from: ["./lib/auth", "./lib/data", "./lib/cli"],
+              message: "The gateway and recorder stay free of the dashboard's layers.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { format, resolveConfig } from "prettier";
-import type { SessionUser } from "../lib/auth/session.ts";
+import type { SessionUser } from "../lib/actor.ts";
 import { openDatabase, installDatabase } from "../lib/db/client.ts";
 import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";

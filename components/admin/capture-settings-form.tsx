@@ -1,13 +1,13 @@
 "use client";
 
 import { useActionState } from "react";
-import { updateCaptureSettingsAction } from "@/app/(dashboard)/admin/actions.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Textarea } from "@/components/ui/input.tsx";
 import type { FormState } from "@/lib/auth/form-state.ts";
 import type { CaptureSettingsView } from "@/lib/data/settings.ts";
+import type { FormAction } from "./form-action.ts";
 
 const MODE: Record<CaptureSettingsView["mode"], string> = {
   errors: "errors — failed calls only (status ≥ 400, gateway refusals, client aborts)",
@@ -16,8 +16,14 @@ const MODE: Record<CaptureSettingsView["mode"], string> = {
 };
 
 /** Call capture: the editable redacted query parameter list and the env-set capture mode, read-only. */
-export function CaptureSettingsForm({ settings }: { settings: CaptureSettingsView }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(updateCaptureSettingsAction, {});
+export function CaptureSettingsForm({
+  settings,
+  updateAction,
+}: {
+  settings: CaptureSettingsView;
+  updateAction: FormAction;
+}) {
+  const [state, action, pending] = useActionState<FormState, FormData>(updateAction, {});
   const kib = (settings.maxBytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 });
   return (
     <Card>

@@ -2,14 +2,14 @@
 
 import { Plus } from "lucide-react";
 import { createContext, use, useActionState, useCallback, useState, type ReactNode } from "react";
-import { createKeyAction } from "@/app/(dashboard)/keys/actions.ts";
-import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Input, Select } from "@/components/ui/input.tsx";
+import { idle, type ActionState } from "@/lib/action-state.ts";
 import type { CreatedKey } from "@/lib/data/keys.ts";
 import { creationExpiryLabels, type CreationExpiry } from "@/lib/keys/schema.ts";
+import { useKeyActions } from "./key-actions.tsx";
 import { KeyReveal } from "./key-reveal.tsx";
 import { useInitialFocus } from "./use-initial-focus.ts";
 
@@ -52,7 +52,8 @@ export function CreateKeyButton({ label = "Create key" }: { label?: string }) {
 }
 
 function CreateKeyForm({ onDone }: { onDone: () => void }) {
-  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(createKeyAction, idle);
+  const { create } = useKeyActions();
+  const [state, action, pending] = useActionState<ActionState<CreatedKey>, FormData>(create, idle);
   const formRef = useInitialFocus<HTMLFormElement>('[name="name"]');
 
   if (state.status === "ok") {

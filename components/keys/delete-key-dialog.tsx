@@ -2,12 +2,12 @@
 
 import { Trash2 } from "lucide-react";
 import { useActionState, useState } from "react";
-import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
-import { deleteKeyAction } from "@/app/(dashboard)/keys/actions.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
+import { idle, type ActionState } from "@/lib/action-state.ts";
 import type { KeySummary } from "@/lib/data/keys.ts";
+import { useKeyActions } from "./key-actions.tsx";
 import { useInitialFocus } from "./use-initial-focus.ts";
 
 type Target = Pick<KeySummary, "id" | "name" | "prefix" | "last4">;
@@ -35,10 +35,8 @@ export function DeleteKeyDialog({ apiKey }: { apiKey: Target }) {
 
 function DeleteKeyForm({ apiKey, onCancel }: { apiKey: Target; onCancel: () => void }) {
   // On success the row, and this dialog with it, leaves the refreshed table.
-  const [state, action, pending] = useActionState<ActionState<{ id: string }>, FormData>(
-    deleteKeyAction,
-    idle,
-  );
+  const { remove } = useKeyActions();
+  const [state, action, pending] = useActionState<ActionState<{ id: string }>, FormData>(remove, idle);
   // Cancel first: Enter on a freshly opened confirmation must not delete.
   const formRef = useInitialFocus<HTMLFormElement>("[data-cancel]");
   return (

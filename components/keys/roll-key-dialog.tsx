@@ -2,14 +2,14 @@
 
 import { RefreshCw } from "lucide-react";
 import { useActionState, useState } from "react";
-import { idle, type ActionState } from "@/app/(dashboard)/keys/action-state.ts";
-import { rollKeyAction } from "@/app/(dashboard)/keys/actions.ts";
 import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
 import { LocalTime } from "@/components/ui/local-time.tsx";
-import type { CreatedKey, KeySummary } from "@/lib/data/keys.ts";
+import { idle, type ActionState } from "@/lib/action-state.ts";
+import type { KeySummary } from "@/lib/data/keys.ts";
 import { rollExpiryLabels, type RollExpiry } from "@/lib/keys/schema.ts";
+import { useKeyActions, type RolledKey } from "./key-actions.tsx";
 import { KeyReveal } from "./key-reveal.tsx";
 import { useInitialFocus } from "./use-initial-focus.ts";
 
@@ -41,10 +41,9 @@ export function RollKeyDialog({ apiKey }: { apiKey: Target }) {
   );
 }
 
-type Rolled = { newKey: CreatedKey; oldKey: KeySummary };
-
 function RollKeyForm({ apiKey, onDone }: { apiKey: Target; onDone: () => void }) {
-  const [state, action, pending] = useActionState<ActionState<Rolled>, FormData>(rollKeyAction, idle);
+  const { roll } = useKeyActions();
+  const [state, action, pending] = useActionState<ActionState<RolledKey>, FormData>(roll, idle);
   const formRef = useInitialFocus<HTMLFormElement>("input:checked");
 
   if (state.status === "ok") {

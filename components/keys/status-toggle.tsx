@@ -1,15 +1,16 @@
 "use client";
 
 import { useOptimistic, useState, useTransition } from "react";
-import { setKeyStatusAction } from "@/app/(dashboard)/keys/actions.ts";
 import { cn } from "@/components/ui/cn.ts";
 import type { KeyStatus } from "@/lib/keys/schema.ts";
+import { useKeyActions } from "./key-actions.tsx";
 
 /**
  * The active/inactive switch of one key. It flips at once (optimistically) and settles
  * on what the server answers; the gateway refuses a disabled key within a second.
  */
 export function StatusToggle({ id, name, status }: { id: string; name: string; status: KeyStatus }) {
+  const { setStatus } = useKeyActions();
   const [optimistic, setOptimistic] = useOptimistic(status);
   const [saving, startTransition] = useTransition();
   const [error, setError] = useState<string>();
@@ -25,7 +26,7 @@ export function StatusToggle({ id, name, status }: { id: string; name: string; s
       const form = new FormData();
       form.set("id", id);
       form.set("status", next);
-      const state = await setKeyStatusAction(null, form);
+      const state = await setStatus(null, form);
       if (state.status === "error") setError(state.error);
     });
   }

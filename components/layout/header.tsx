@@ -1,6 +1,6 @@
 import { LogOut } from "lucide-react";
 import { Button } from "@/components/ui/button.tsx";
-import type { SessionUser } from "@/lib/auth/session.ts";
+import type { SessionUser } from "@/lib/actor.ts";
 import { Logo } from "./logo.tsx";
 import { NavLinks } from "./nav-links.tsx";
 

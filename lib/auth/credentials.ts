@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findUserForSignIn } from "../data/users.ts";
 import { emailSchema } from "./account.schema.ts";
 import { verifyAgainstDummy, verifyPassword } from "./password.ts";
-import type { SessionUser } from "./session.ts";
+import type { SessionUser } from "../actor.ts";
 import { clearFailedSignIns, reserveSignInAttempt, TooManyAttemptsError } from "./throttle.ts";
 
 export const signInSchema = z.object({

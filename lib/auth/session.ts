@@ -1,10 +1,8 @@
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
+import type { SessionUser } from "../actor.ts";
 import { findSessionUser } from "../data/users.ts";
 import { auth } from "./config.ts";
-
-/** The signed-in user as the data layer sees it: every lib/data function takes one. */
-export type SessionUser = { id: string; email: string; name: string | null; isAdmin: boolean };
 
 /**
  * The signed-in user, loaded fresh from the database (so a deleted account, a changed

@@ -2,7 +2,7 @@
 // written through the recorder's own batch writer so calls, usage_daily and the keys'
 // last_used_at agree exactly as they would after real gateway traffic.
 import { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import type { Database } from "../db/client.ts";
 import { createKey } from "../data/keys.ts";
 import { newPasswordSchema } from "../auth/new-password.schema.ts";

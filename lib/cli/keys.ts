@@ -2,7 +2,7 @@
 // found by email (or the key's owner by key id) and the same lib/data functions the
 // dashboard uses are called with that user as the actor, so the rules are identical.
 import type { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import type { Database } from "../db/client.ts";
 import {
   createKey,

@@ -1,5 +1,5 @@
 // `plans …` operator commands (README, "The operator CLI"): list, and set (edit, or create when the slug is new).
-import { CLI_OPERATOR } from "../auth/admin.ts";
+import { CLI_OPERATOR } from "../actor.ts";
 import {
   createPlan,
   deletePlan,

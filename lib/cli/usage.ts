@@ -1,7 +1,7 @@
 // `usage` and `logs` operator commands (README, "The operator CLI"): the operator acts as the account found by
 // email and calls the same lib/data functions, with the same filter schema, as the dashboard.
 import { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import type { Database } from "../db/client.ts";
 import { listCalls, type CallRow } from "../data/calls.ts";
 import { getUsageOverview } from "../data/usage.ts";

@@ -1,7 +1,7 @@
 // `users …` operator commands (README, "The operator CLI"). Same data layer as the dashboard; the CLI acts
 // as an admin (CLI_OPERATOR). Output never includes password hashes.
 import { ZodError } from "zod";
-import { CLI_OPERATOR } from "../auth/admin.ts";
+import { CLI_OPERATOR } from "../actor.ts";
 import { PlanExistsError, PlanInUseError, PlanNotFoundError } from "../data/plans.ts";
 import {
   AdminGuardError,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import type { CallFilters, Cursor } from "../schemas/call-filters.ts";
 import type { CallOutcome } from "../usage/outcome.ts";

@@ -1,6 +1,6 @@
 // Test support for the API key tests: real users in the shared test database.
 import { randomUUID } from "node:crypto";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import type { Database } from "../db/client.ts";
 
 /** Inserts a user with a unique email on the free plan and returns them as an actor. */

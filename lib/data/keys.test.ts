@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { hashKey, isWellFormedKey } from "../keys/key.ts";
 import { createKey, deleteKey, KeyNotFoundError, listKeys, rollKey, setKeyStatus } from "./keys.ts";

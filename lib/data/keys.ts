@@ -7,7 +7,7 @@
 // polls updated_at against that same clock, so an app server with a skewed clock can
 // neither hide a change from the gateway's cache refresh nor shift an expiry.
 import { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { generateKey } from "../keys/key.ts";
 import {

@@ -8,7 +8,7 @@ import {
   setKeyStatusSchema,
 } from "@/app/(dashboard)/keys/keys.schema.ts";
 import { runAction } from "@/app/(dashboard)/keys/run-action.ts";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { commands } from "../cli/index.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { startTestGateway } from "../gateway/test-helpers.ts";

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { NotAdminError } from "../auth/admin.ts";
-import type { SessionUser } from "../auth/session.ts";
+import { NotAdminError, type SessionUser } from "../actor.ts";
 import { testDatabase } from "../db/test-database.ts";
 import {
   createPlan,

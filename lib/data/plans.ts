@@ -3,8 +3,7 @@
 // check is here, in the data layer, not only in the page. Changes set updated_at = now()
 // (the database clock) because the gateway refreshes its plan cache by polling it.
 import { z } from "zod";
-import { requireAdminActor } from "../auth/admin.ts";
-import type { SessionUser } from "../auth/session.ts";
+import { type SessionUser, requireAdminActor } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { countOf } from "../usage/format.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { NotAdminError } from "../auth/admin.ts";
+import { NotAdminError } from "../actor.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { createTestUser } from "./keys-test-support.ts";
 import { getCaptureSettings, setRedactedQueryParams } from "./settings.ts";

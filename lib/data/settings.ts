@@ -1,8 +1,7 @@
 // Admin-editable settings (the `settings` table, one JSON value per name). The gateway reads
 // the redacted query parameter list itself every few seconds (lib/gateway/capture-settings.ts);
 // this module is the dashboard's side: admins read and change it, with the check here.
-import { requireAdminActor } from "../auth/admin.ts";
-import type { SessionUser } from "../auth/session.ts";
+import { type SessionUser, requireAdminActor } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { env } from "../env.ts";
 import { REDACTED_QUERY_PARAMS_SETTING, redactedQueryParamsSchema } from "../schemas/capture-settings.ts";

@@ -1,4 +1,4 @@
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { lastUtcDays, utcMonth, zeroFillDays, type DailyCount } from "../usage/calendar.ts";
 import { errorRate, quotaSummary, type Quota } from "../usage/quota.ts";

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { CLI_OPERATOR, NotAdminError } from "../auth/admin.ts";
+import { CLI_OPERATOR, NotAdminError, type SessionUser } from "../actor.ts";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
-import type { SessionUser } from "../auth/session.ts";
 import { openDatabase, installDatabase, type Database } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { testDatabase } from "../db/test-database.ts";

@@ -4,9 +4,8 @@
 import { z } from "zod";
 import { displayNameSchema, emailSchema } from "../auth/account.schema.ts";
 import { newPasswordSchema } from "../auth/new-password.schema.ts";
-import { requireAdminActor } from "../auth/admin.ts";
+import { type SessionUser, requireAdminActor } from "../actor.ts";
 import { hashPassword } from "../auth/password.ts";
-import type { SessionUser } from "../auth/session.ts";
 import { db } from "../db/client.ts";
 import { DEFAULT_PLAN, PlanNotFoundError } from "./plans.ts";
 

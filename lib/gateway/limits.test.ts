@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_OPERATOR } from "../auth/admin.ts";
+import { CLI_OPERATOR } from "../actor.ts";
 import { changeAccount } from "../data/users.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { monthOf } from "./month.ts";

@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { NotAdminError } from "@/lib/auth/admin.ts";
+import { NotAdminError, type SessionUser } from "@/lib/actor.ts";
 import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
-import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
+import { requireUser } from "@/lib/auth/session.ts";
 import {
   createPlan,
   deletePlan,

@@ -11,7 +11,13 @@ import { countUsersByPlan, DEFAULT_PLAN, listPlans } from "@/lib/data/plans.ts";
 import { getCaptureSettings } from "@/lib/data/settings.ts";
 import { listUsersWithUsage, userListQuerySchema } from "@/lib/data/users.ts";
 import { countOf } from "@/lib/usage/format.ts";
-import { createPlanAction, deletePlanAction, setUserPlanAction, updatePlanAction } from "./actions.ts";
+import {
+  createPlanAction,
+  deletePlanAction,
+  setUserPlanAction,
+  updateCaptureSettingsAction,
+  updatePlanAction,
+} from "./actions.ts";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -86,7 +92,7 @@ export default async function AdminPage({
         </div>
       </section>
 
-      <CaptureSettingsForm settings={capture} />
+      <CaptureSettingsForm settings={capture} updateAction={updateCaptureSettingsAction} />
     </div>
   );
 }

@@ -2,10 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
-import { requireUser, type SessionUser } from "@/lib/auth/session.ts";
+import type { SessionUser } from "@/lib/actor.ts";
+import { requireUser } from "@/lib/auth/session.ts";
 import { createKey, deleteKey, rollKey, setKeyStatus } from "@/lib/data/keys.ts";
 import { createKeySchema, deleteKeySchema, rollKeySchema, setKeyStatusSchema } from "./keys.schema.ts";
-import type { ActionState } from "./action-state.ts";
+import type { ActionState } from "@/lib/action-state.ts";
 import { formInput, runAction } from "./run-action.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "@/lib/auth/session.ts";
+import type { SessionUser } from "@/lib/actor.ts";
 import { createKey, listKeys } from "@/lib/data/keys.ts";
 import { createTestUser, rawKeyRow } from "@/lib/data/keys-test-support.ts";
 import { testDatabase } from "@/lib/db/test-database.ts";

@@ -2,9 +2,9 @@
 // lib/data and the mapping of failures to what a form shows. actions.ts adds the session;
 // tests call this directly with real users.
 import { z } from "zod";
-import type { SessionUser } from "@/lib/auth/session.ts";
+import type { SessionUser } from "@/lib/actor.ts";
 import { KeyNotFoundError } from "@/lib/data/keys.ts";
-import type { ActionState } from "./action-state.ts";
+import type { ActionState } from "@/lib/action-state.ts";
 
 /**
  * The fields of a submitted form as a plain object. React adds its own `$ACTION_…`

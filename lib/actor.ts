@@ -1,4 +1,8 @@
-import type { SessionUser } from "./session.ts";
+// Who is acting, and the one admin check. Imports nothing of ours, so the data layer, the
+// session code, the CLI and the pages can all depend on it without importing each other.
+
+/** The signed-in user as the data layer sees it: every lib/data function takes one. */
+export type SessionUser = { id: string; email: string; name: string | null; isAdmin: boolean };
 
 /** The actor is not an admin. Pages answer 404 so the admin area's existence is not revealed. */
 export class NotAdminError extends Error {

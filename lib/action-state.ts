@@ -1,7 +1,7 @@
-// What a keys form holds in useActionState. Its own module, free of server code, so
-// client components can import it.
+// What a form holds in useActionState. Its own module, free of server code, so client
+// components can import it.
 
-/** The result of a keys action: nothing yet, the data, or what to tell the user. */
+/** The result of a server action: nothing yet, the data, or what to tell the user. */
 export type ActionState<T> =
   | { status: "idle" }
   | { status: "ok"; data: T }
