@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { RETURN_TO_COOKIE, RETURN_TO_MAX_AGE } from "@/lib/auth/return-to.ts";
 
 // Next 16's proxy (formerly middleware). An optimistic redirect only: it sees whether a
 // session cookie exists, not whether it is valid. Authorization happens in requireUser()
@@ -10,9 +11,20 @@ export default function proxy(request: NextRequest) {
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (hasSession) return NextResponse.next();
   const url = request.nextUrl.clone();
+  const asked = `${url.pathname}${url.search}`;
   url.pathname = "/sign-in";
   url.search = "";
-  return NextResponse.redirect(url);
+  const response = NextResponse.redirect(url);
+  // A shared link (/logs?status=429) opens again after signing in (app/(auth)/actions.ts).
+  if (asked !== "/") {
+    response.cookies.set(RETURN_TO_COOKIE, asked, {
+      httpOnly: true,
+      sameSite: "lax",
+      path: "/",
+      maxAge: RETURN_TO_MAX_AGE,
+    });
+  }
+  return response;
 }
 
 export const config = {

@@ -78,19 +78,22 @@ test.describe.serial("usage dashboard", () => {
     await page.screenshot({ path: `${SHOTS}/overview-390.png`, fullPage: true });
   });
 
-  test("clicking a day in the graph opens the call log for that UTC day", async ({ page }) => {
+  test("the graph's red segment opens that UTC day's failures, the green one its successes", async ({
+    page,
+  }) => {
     await signIn(page, email, password);
     const chart = page.getByTestId("daily-calls-chart");
-    // Today's bar (the last one) always has calls after seeding.
-    const bar = chart.locator(".recharts-bar-rectangle").last();
-    await bar.hover();
-    await expect(chart.getByText(/successful/)).toBeVisible();
-    await bar.click();
     const today = new Date().toISOString().slice(0, 10);
-    await expect(page).toHaveURL(`/logs?from=${today}&to=${today}`);
+    // Today's segments (the last of each series) always have calls after seeding.
+    const failed = chart.locator(".recharts-bar").nth(1).locator(".recharts-bar-rectangle").last();
+    await failed.hover();
+    await expect(chart.getByText(/successful/)).toBeVisible();
+    await failed.click();
+    await expect(page).toHaveURL(`/logs?status=failed&from=${today}&to=${today}`);
     await expect(page.getByRole("heading", { name: "API call statistics" })).toBeVisible();
     await expect(page.getByTestId("call-row").first()).toBeVisible();
     const rows = await page.getByTestId("call-row").count();
+    expect((await statuses(page)).every((status) => status >= 400)).toBe(true);
     const times = await page
       .getByTestId("call-row")
       .locator("time")
@@ -99,6 +102,12 @@ test.describe.serial("usage dashboard", () => {
     expect(rows).toBeGreaterThan(0);
     expect(times).toHaveLength(rows);
     expect(times.filter((time) => !time.startsWith(today))).toEqual([]);
+
+    await page.goto("/");
+    await chart.locator(".recharts-bar").nth(0).locator(".recharts-bar-rectangle").last().click();
+    await expect(page).toHaveURL(`/logs?status=success&from=${today}&to=${today}`);
+    await expect(page.getByTestId("call-row").first()).toBeVisible();
+    expect((await statuses(page)).every((status) => status < 400)).toBe(true);
   });
 
   test("filters change the rows and the URL; pages are stable; a row opens its detail", async ({

@@ -1,11 +1,12 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signIn, signOut, ThrottledSignIn } from "@/lib/auth/config.ts";
 import { requestIp } from "@/lib/auth/request-ip.ts";
 import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
+import { RETURN_TO_COOKIE, safeReturnTo } from "@/lib/auth/return-to.ts";
 import { signUp } from "@/lib/auth/sign-up.ts";
 import { retryAfterMinutes, signInRetryAfter, TooManyAttemptsError } from "@/lib/auth/throttle.ts";
 import { env } from "@/lib/env.ts";
@@ -20,17 +21,22 @@ async function throttledMessage(email: string): Promise<string | undefined> {
 }
 
 /**
- * Starts a session through next-auth. On success signIn() throws Next's redirect to "/",
- * which must propagate; only next-auth's own errors become form errors.
+ * Starts a session through next-auth. On success signIn() throws Next's redirect to the page
+ * the visitor asked for before signing in (or "/"), which must propagate; only next-auth's
+ * own errors become form errors.
  */
 async function startSession(email: string, password: string): Promise<FormState | undefined> {
+  const jar = await cookies();
+  const redirectTo = safeReturnTo(jar.get(RETURN_TO_COOKIE)?.value);
   try {
-    await signIn("credentials", { email, password, redirectTo: "/" });
+    await signIn("credentials", { email, password, redirectTo });
   } catch (error) {
     if (error instanceof ThrottledSignIn) {
       return { error: (await throttledMessage(email)) ?? "Too many attempts, try again in a few minutes." };
     }
     if (error instanceof AuthError) return { error: WRONG_CREDENTIALS };
+    // Signed in: the redirect is on its way, so the remembered page is used up.
+    if (jar.has(RETURN_TO_COOKIE)) jar.delete(RETURN_TO_COOKIE);
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { requireUser } from "@/lib/auth/session.ts";
 import { getUsageOverview } from "@/lib/data/usage.ts";
 import { env } from "@/lib/env.ts";
-import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
+import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import { formatCount, formatDay, formatPercent } from "@/lib/usage/format.ts";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -47,7 +47,10 @@ export default async function OverviewPage() {
             <Card className="md:col-span-2">
               <CardHeader>
                 <CardTitle>Daily calls</CardTitle>
-                <CardDescription>Last 30 days (UTC). Click a day to see its calls.</CardDescription>
+                <CardDescription>
+                  Last 30 days (UTC). Click a day&apos;s red segment for its failures, green for its
+                  successes.
+                </CardDescription>
               </CardHeader>
               <CardContent>
                 <DailyCallsChart days={days} />
@@ -56,13 +59,20 @@ export default async function OverviewPage() {
                   <ul className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-3">
                     {days.map((day) => (
                       <li key={day.day}>
-                        <Link
-                          href={`/logs?${filtersToQuery({ from: day.day, to: day.day })}`}
-                          className="hover:underline"
-                        >
-                          {formatDay(day.day)}: {formatCount(day.success + day.failed)} calls,{" "}
-                          {formatCount(day.failed)} failed
+                        <Link href={callLogHref({ from: day.day, to: day.day })} className="hover:underline">
+                          {formatDay(day.day)}: {formatCount(day.success + day.failed)} calls
                         </Link>
+                        {day.failed > 0 ? (
+                          <>
+                            ,{" "}
+                            <Link
+                              href={callLogHref({ status: "failed", from: day.day, to: day.day })}
+                              className="text-danger hover:underline"
+                            >
+                              {formatCount(day.failed)} failed
+                            </Link>
+                          </>
+                        ) : null}
                       </li>
                     ))}
                   </ul>
@@ -76,9 +86,14 @@ export default async function OverviewPage() {
                 <>
                   {formatCount(totals.failures)} of {formatCount(totals.calls)} calls failed in the last 30
                   days.{" "}
-                  <Link href={`/logs?${filtersToQuery({ status: "5xx" })}`} className="text-accent underline">
-                    See server errors
-                  </Link>
+                  {totals.failures > 0 ? (
+                    <Link
+                      href={callLogHref({ status: "failed", from: overview.since })}
+                      className="text-accent underline"
+                    >
+                      See the failed calls
+                    </Link>
+                  ) : null}
                 </>
               }
             />
@@ -90,6 +105,7 @@ export default async function OverviewPage() {
               endpoints={overview.topByCalls}
               measure="calls"
               empty="No calls in the last 30 days."
+              since={overview.since}
             />
             <TopEndpoints
               title="Most failing endpoints"
@@ -97,12 +113,13 @@ export default async function OverviewPage() {
               endpoints={overview.topByFailures}
               measure="failures"
               empty="No failed calls in the last 30 days."
+              since={overview.since}
             />
           </div>
         </>
       ) : null}
 
-      <KeyUsageCard keys={overview.keys} />
+      <KeyUsageCard keys={overview.keys} since={overview.since} />
     </div>
   );
 }

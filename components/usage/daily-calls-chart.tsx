@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
+import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import type { DailyCount } from "@/lib/usage/calendar.ts";
 import { formatCount, formatDay } from "@/lib/usage/format.ts";
 
@@ -22,30 +22,28 @@ function DayTooltip({ active, payload }: TooltipProps) {
       <p className="text-fg-muted tabular-nums">{formatCount(total)} calls</p>
       <p className="text-success tabular-nums">{formatCount(day.success)} successful</p>
       <p className="text-danger tabular-nums">{formatCount(day.failed)} failed</p>
-      {total > 0 ? <p className="mt-1 text-xs text-fg-muted">Click to see these calls</p> : null}
+      {total > 0 ? (
+        <p className="mt-1 text-xs text-fg-muted">Click green for the successes, red for the failures</p>
+      ) : null}
     </div>
   );
 }
 
 /**
- * The last 30 days of calls, successful and failed stacked. Clicking a day opens the
- * call log filtered to that UTC day (the table under the chart offers the same links
- * to keyboard and screen-reader users).
+ * The last 30 days of calls, successful and failed stacked. Clicking a day's red segment
+ * opens that UTC day's failures in the call log, the green one its successes (the list under
+ * the chart offers the same links to keyboard and screen-reader users).
  */
 export function DailyCallsChart({ days }: { days: DailyCount[] }) {
   const router = useRouter();
+  const open = (index: number, status: "success" | "failed") => {
+    const day = days[index]?.day;
+    if (day) router.push(callLogHref({ status, from: day, to: day }));
+  };
   return (
     <div className="h-72 w-full" data-testid="daily-calls-chart">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart
-          data={days}
-          margin={{ top: 8, right: 8, bottom: 0, left: -12 }}
-          className="cursor-pointer"
-          onClick={(state) => {
-            const day = state?.activeLabel;
-            if (typeof day === "string") router.push(`/logs?${filtersToQuery({ from: day, to: day })}`);
-          }}
-        >
+        <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
           <CartesianGrid vertical={false} stroke="var(--border)" />
           <XAxis
             dataKey="day"
@@ -69,6 +67,8 @@ export function DailyCallsChart({ days }: { days: DailyCount[] }) {
             name="Successful"
             stackId="calls"
             fill="var(--success)"
+            className="cursor-pointer"
+            onClick={(_, index) => open(index, "success")}
             isAnimationActive={false}
           />
           <Bar
@@ -77,6 +77,8 @@ export function DailyCallsChart({ days }: { days: DailyCount[] }) {
             stackId="calls"
             fill="var(--danger)"
             radius={[3, 3, 0, 0]}
+            className="cursor-pointer"
+            onClick={(_, index) => open(index, "failed")}
             isAnimationActive={false}
           />
         </BarChart>

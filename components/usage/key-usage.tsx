@@ -4,11 +4,14 @@ import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeyUsage } from "@/lib/data/usage.ts";
-import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
+import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import { formatCount } from "@/lib/usage/format.ts";
 
-/** Calls per key over the window, busiest first; idle keys are flagged for clean-up. */
-export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
+/**
+ * Calls per key over the window (from the UTC day `since`), busiest first; idle keys are
+ * flagged for clean-up. A key opens its calls, its failure count those failures.
+ */
+export function KeyUsageCard({ keys, since }: { keys: KeyUsage[]; since: string }) {
   return (
     <Card>
       <CardHeader>
@@ -42,7 +45,7 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                 <TableRow key={key.id}>
                   <TableCell className="pl-4 sm:pl-5">
                     <Link
-                      href={`/logs?${filtersToQuery({ key: key.id })}`}
+                      href={callLogHref({ key: key.id })}
                       className="font-medium hover:underline"
                       aria-label={`Calls made with ${key.name}`}
                     >
@@ -64,7 +67,19 @@ export function KeyUsageCard({ keys }: { keys: KeyUsage[] }) {
                     ) : null}
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{formatCount(key.calls)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatCount(key.failures)}</TableCell>
+                  <TableCell className="text-right tabular-nums">
+                    {key.failures > 0 ? (
+                      <Link
+                        href={callLogHref({ key: key.id, status: "failed", from: since })}
+                        className="text-danger hover:underline"
+                        aria-label={`${formatCount(key.failures)} failed calls made with ${key.name}`}
+                      >
+                        {formatCount(key.failures)}
+                      </Link>
+                    ) : (
+                      "0"
+                    )}
+                  </TableCell>
                   <TableCell className="hidden pr-4 whitespace-nowrap text-fg-muted sm:table-cell sm:pr-5">
                     <LocalTime value={key.lastUsedAt} seconds={false} fallback="Never" />
                   </TableCell>

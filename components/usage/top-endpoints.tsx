@@ -1,22 +1,28 @@
 import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import type { EndpointUsage } from "@/lib/data/usage.ts";
-import { filtersToQuery } from "@/lib/schemas/call-filters.ts";
+import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import { formatCount } from "@/lib/usage/format.ts";
 
-/** A ranked list of endpoints with a bar for each; every row opens the call log filtered to it. */
+/**
+ * A ranked list of endpoints (patterns such as `/status/:code` group paths with ids) with a
+ * bar for each; a row opens the call log filtered to it since the UTC day `since`, and in
+ * the failures list to its failures.
+ */
 export function TopEndpoints({
   title,
   description,
   endpoints,
   measure,
   empty,
+  since,
 }: {
   title: string;
   description: string;
   endpoints: EndpointUsage[];
   measure: "calls" | "failures";
   empty: string;
+  since: string;
 }) {
   const max = Math.max(1, ...endpoints.map((e) => e[measure]));
   return (
@@ -33,7 +39,11 @@ export function TopEndpoints({
             {endpoints.map((endpoint) => (
               <li key={endpoint.path}>
                 <Link
-                  href={`/logs?${filtersToQuery({ endpoint: endpoint.path })}`}
+                  href={callLogHref({
+                    endpoint: endpoint.path,
+                    status: measure === "failures" ? "failed" : undefined,
+                    from: since,
+                  })}
                   className="group flex flex-col gap-1 rounded-md px-2 py-1.5 hover:bg-surface-muted"
                 >
                   <span className="flex items-baseline justify-between gap-3 text-sm">

@@ -73,6 +73,15 @@ describe("usage, logs and demo seed CLI", () => {
     expect(failed.every((c) => c.status >= 500)).toBe(true);
     expect(failed.map((c) => c.createdAt)).toEqual([...failed.map((c) => c.createdAt)].sort().reverse());
     const price = await run<{ path: string }[]>("logs", { email, endpoint: "/v2/price", limit: "3" });
+    // The example: every failure of one error code, newest first.
+    const limited = await run<{ status: number; errorCode: string }[]>("logs", {
+      email,
+      status: "failed",
+      error: "rate_limited",
+      limit: "1000",
+    });
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited.every((c) => c.status === 429 && c.errorCode === "rate_limited")).toBe(true);
     expect(price.map((c) => c.path)).toEqual(["/v2/price", "/v2/price", "/v2/price"]);
 
     // Seeding again reuses the account and does not double its traffic.
@@ -91,7 +100,12 @@ describe("usage, logs and demo seed CLI", () => {
   it("rejects bad flags with one clear line", async () => {
     const user = await createTestUser(database, "logs-bad");
     await expect(run("logs", { email: user.email, status: "abc" })).rejects.toThrow(
-      new CliError("--status: Status must be 2xx, 4xx, 5xx or a code such as 404"),
+      new CliError(
+        "--status: Status must be failed, success, 2xx, 4xx, 5xx, a code such as 404, or a list like 429,503",
+      ),
+    );
+    await expect(run("logs", { email: user.email, error: "teapot" })).rejects.toThrow(
+      /^--error: Error code must be one of /,
     );
     await expect(run("logs", { email: user.email, limit: "0" })).rejects.toThrow(/--limit/);
     await expect(run("usage", { email: "nobody@example.com" })).rejects.toThrow(/No user with email/);

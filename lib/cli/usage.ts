@@ -67,7 +67,7 @@ const usage: Command = {
 
 const logs: Command = {
   usage:
-    "logs --email E [--limit N] [--status 2xx|4xx|5xx|CODE] [--endpoint PATH] [--key ID] [--from T] [--to T] [--ip IP]",
+    "logs --email E [--limit N] [--status failed|success|4xx|CODE|429,503] [--error CODE] [--method M] [--endpoint PATH] [--q TEXT] [--key ID] [--from T] [--to T] [--ip IP]",
   async run(flags, database): Promise<LogEntry[]> {
     const user = await actingUser(database, required(flags, "email"));
     const limit = limitFlag.safeParse(flags.limit ?? 20);

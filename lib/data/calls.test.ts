@@ -146,6 +146,67 @@ describe("call log data", () => {
     );
   });
 
+  it("filters by failed, success, comma lists, error code, method, search and endpoint pattern", async () => {
+    const carol = await createTestUser(database, "calls-carol");
+    const key = (await createKey(carol, { name: "Carol's" })).id;
+    const calls = [
+      call(carol, key, 1, { status: 200, path: "/v2/price" }),
+      call(carol, key, 2, { status: 429, errorCode: "rate_limited", billable: false }),
+      call(carol, key, 3, { status: 503, path: "/status/503" }),
+      call(carol, key, 4, { status: 404, path: "/status/404", method: "POST" }),
+      call(carol, key, 5, { status: 200, path: "/v1/items/42", method: "DELETE" }),
+      call(carol, key, 6, { status: 502, errorCode: "upstream_unreachable", path: "/v1/items/43" }),
+      call(carol, key, 7, { status: 200, path: "/v1/items/43/reviews" }),
+      call(carol, key, 8, { status: 200, path: "/v2/50%_off" }),
+    ];
+    await writeCalls(database.pool, calls);
+    const paths = async (query: string) => {
+      const ids: string[] = [];
+      for await (const batch of callBatches(carol, filters(query), 2)) ids.push(...batch.map((r) => r.path));
+      const page = (await listCalls(carol, filters(query))).rows.map((r) => r.path);
+      // The page and the export agree, and both are newest first.
+      expect(ids).toEqual(page);
+      return page;
+    };
+    expect(await paths("status=failed")).toEqual(["/v1/items/43", "/status/404", "/status/503", "/v2/price"]);
+    expect(await paths("status=success")).toHaveLength(4);
+    expect(await paths("status=429,503")).toEqual(["/status/503", "/v2/price"]);
+    // Overlapping terms list a call once.
+    expect(await paths("status=failed,5xx,502")).toHaveLength(4);
+    expect(await paths("status=2xx,404")).toHaveLength(5);
+    expect(await paths("error=rate_limited")).toEqual(["/v2/price"]);
+    expect(await paths("error=key_disabled")).toEqual([]);
+    expect(await paths("method=delete")).toEqual(["/v1/items/42"]);
+    expect(await paths("endpoint=/status/:code")).toEqual(["/status/404", "/status/503"]);
+    expect(await paths("endpoint=/v1/items/:id")).toEqual(["/v1/items/43", "/v1/items/42"]);
+    expect(await paths("endpoint=/v1/items/:id&status=failed")).toEqual(["/v1/items/43"]);
+    expect(await paths("q=ITEMS/43")).toEqual(["/v1/items/43/reviews", "/v1/items/43"]);
+    // % and _ in a search are literal characters, not wildcards.
+    expect(await paths("q=50%_")).toEqual(["/v2/50%_off"]);
+    expect(await paths("q=0%")).toEqual(["/v2/50%_off"]);
+    expect(await paths(`q=${calls[2]?.requestId.slice(4)}`)).toEqual([]);
+    // A bare request id finds its call (request ids are UUIDs; the test's have a prefix).
+    const probe = { ...call(carol, key, 9), requestId: randomUUID() };
+    await writeCalls(database.pool, [probe]);
+    expect(await paths(`q=${probe.requestId.toUpperCase()}`)).toEqual(["/v2/price"]);
+  });
+
+  it("groups paths into endpoint patterns in SQL", async () => {
+    const pattern = async (path: string) =>
+      (await database.pool.query<{ p: string }>("SELECT endpoint_pattern($1) AS p", [path])).rows[0]?.p;
+    expect(await pattern("/status/404")).toBe("/status/:code");
+    expect(await pattern("/status/404/extra")).toBe("/status/:code/extra");
+    expect(await pattern("/v1/items/123")).toBe("/v1/items/:id");
+    expect(await pattern("/v1/items/123/reviews/9")).toBe("/v1/items/:id/reviews/:id");
+    expect(await pattern("/v1/files/0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f")).toBe("/v1/files/:id");
+    expect(await pattern("/v1/files/file_8fa9c2d1e3b4a5f6")).toBe("/v1/files/:id");
+    // Version segments, words and short codes stay.
+    expect(await pattern("/v2/price")).toBe("/v2/price");
+    expect(await pattern("/v1/chat/completions")).toBe("/v1/chat/completions");
+    expect(await pattern("/v2/trader-grades")).toBe("/v2/trader-grades");
+    expect(await pattern("/")).toBe("/");
+  });
+
   it("pages through every row exactly once, also while new calls arrive", async () => {
     const first = await listCalls(alice, filters(""), 7);
     // New calls land at the top: the next page continues from the cursor, unaffected.
@@ -159,6 +220,14 @@ describe("call log data", () => {
     }
     expect(seen).toHaveLength(32);
     expect(new Set(seen)).toEqual(new Set(aliceCalls.map((c) => c.requestId)));
+  });
+
+  it("reads a forged but well-formed cursor as an empty page, not an error", async () => {
+    const far = await listCalls(alice, filters("cursor=o.999999999999999.9223372036854775807"));
+    expect(far.rows.length).toBeGreaterThan(0);
+    const none = await listCalls(alice, filters("cursor=o.1.1"));
+    expect(none.rows).toEqual([]);
+    expect(none.newer).not.toBeNull();
   });
 
   it("goes back to newer pages with a newer cursor", async () => {

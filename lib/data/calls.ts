@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
-import type { CallFilters, Cursor } from "../schemas/call-filters.ts";
+import type { CallFilters, Cursor, StatusTerm } from "../schemas/call-filters.ts";
 import type { CallOutcome } from "../usage/outcome.ts";
 
 /** One recorded call as the call log shows it, with its key's display name. */
@@ -112,22 +112,86 @@ function toRow(row: DbRow): CallRow {
   };
 }
 
+// "Failed" everywhere (lib/usage/outcome.ts isFailure): an error status or a client that hung
+// up before the answer was complete. Spelled exactly as migration 0010's partial index.
+const FAILED_SQL = "c.status >= 400 OR c.outcome = 'client_aborted'";
+
+/** The SQL condition for one status term; every form matches an index (0001, 0005, 0010). */
+function statusSql(term: StatusTerm, add: (value: unknown) => string): string {
+  switch (term.kind) {
+    case "failed":
+      return `(${FAILED_SQL})`;
+    case "success":
+      return `NOT (${FAILED_SQL})`;
+    case "class":
+      return `c.status / 100 = ${add(term.hundreds)}`;
+    case "code":
+      return `c.status = ${add(term.code)}`;
+  }
+}
+
+/** `%text%` for ILIKE, with the user's own % and _ matched literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 /**
- * The WHERE clause for a user's filtered calls. Every predicate is on an indexed
- * column (see migrations 0001 and 0005) so a page never scans the whole history; the
- * status class uses `status / 100`, which matches 0005's expression index.
+ * The WHERE conditions for a user's filtered calls except the status, which may be a list
+ * (see `pageSql`). Every single filter has an index that starts with (user_id, <column>) and
+ * goes on in (created_at, id) order, so a page never scans the whole history; `q` text and
+ * endpoint patterns are the exceptions, filtered while walking the history newest first.
  */
-function whereClause(user: SessionUser, filters: Omit<CallFilters, "cursor">, params: unknown[]): string {
-  const add = (value: unknown) => `$${params.push(value)}`;
+function commonWhere(user: SessionUser, filters: CallFilters, add: (value: unknown) => string): string[] {
   const where = [`c.user_id = ${add(user.id)}`];
   if (filters.key) where.push(`c.key_id = ${add(filters.key)}`);
-  if (filters.status?.kind === "class") where.push(`c.status / 100 = ${add(filters.status.hundreds)}`);
-  if (filters.status?.kind === "code") where.push(`c.status = ${add(filters.status.code)}`);
-  if (filters.endpoint) where.push(`c.path = ${add(filters.endpoint)}`);
+  if (filters.error) where.push(`c.error_code = ${add(filters.error)}`);
+  if (filters.method) where.push(`c.method = ${add(filters.method)}`);
+  if (filters.endpoint?.kind === "path") where.push(`c.path = ${add(filters.endpoint.path)}`);
+  if (filters.endpoint?.kind === "pattern") {
+    where.push(`endpoint_pattern(c.path) = ${add(filters.endpoint.pattern)}`);
+  }
+  if (filters.q?.kind === "request-id") where.push(`c.request_id = ${add(filters.q.requestId)}`);
+  if (filters.q?.kind === "text") {
+    const pattern = add(containsPattern(filters.q.text));
+    where.push(`(c.path ILIKE ${pattern} OR c.query ILIKE ${pattern})`);
+  }
   if (filters.ip) where.push(`c.ip = ${add(filters.ip)}`);
   if (filters.from) where.push(`c.created_at >= ${add(filters.from)}`);
   if (filters.to) where.push(`c.created_at < ${add(filters.to)}`);
-  return where.join(" AND ");
+  return where;
+}
+
+/**
+ * One keyset page (newest or oldest first from `cursor`) as SQL. A status list such as
+ * `429,503` becomes a UNION of one index-ordered, LIMITed query per term: an OR of the terms
+ * would read every matching row and sort them.
+ */
+function pageSql(
+  user: SessionUser,
+  filters: CallFilters,
+  cursor: Cursor | undefined,
+  newestFirst: boolean,
+  limit: number,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const add = (value: unknown) => `$${params.push(value)}`;
+  const where = commonWhere(user, filters, add);
+  if (cursor) {
+    const at = add(cursor.createdAt);
+    const id = add(cursor.id.toString());
+    where.push(`(c.created_at, c.id) ${newestFirst ? "<" : ">"} (${at}, ${id}::bigint)`);
+  }
+  const dir = newestFirst ? "DESC" : "ASC";
+  const terms = (filters.status ?? []).map((term) => statusSql(term, add));
+  const one = (extra: string | undefined) =>
+    `${SELECT} WHERE ${[...where, ...(extra ? [extra] : [])].join(" AND ")}
+     ORDER BY c.created_at ${dir}, c.id ${dir} LIMIT ${limit}`;
+  if (terms.length <= 1) return { text: one(terms[0]), params };
+  const union = terms.map((term) => `(${one(term)})`).join(" UNION ");
+  return {
+    text: `SELECT * FROM (${union}) u ORDER BY u.created_at ${dir}, u.id::bigint ${dir} LIMIT ${limit}`,
+    params,
+  };
 }
 
 function cursorOf(row: CallRow, direction: Cursor["direction"]): Cursor {
@@ -144,22 +208,10 @@ export async function listCalls(
   filters: CallFilters,
   pageSize = PAGE_SIZE,
 ): Promise<CallPage> {
-  const params: unknown[] = [];
-  let where = whereClause(user, filters, params);
   const cursor = filters.cursor;
   const newerFirst = cursor?.direction !== "newer";
-  if (cursor) {
-    const at = `$${params.push(cursor.createdAt)}`;
-    const id = `$${params.push(cursor.id.toString())}`;
-    where += newerFirst
-      ? ` AND (c.created_at, c.id) < (${at}, ${id}::bigint)`
-      : ` AND (c.created_at, c.id) > (${at}, ${id}::bigint)`;
-  }
-  const order = newerFirst ? "c.created_at DESC, c.id DESC" : "c.created_at ASC, c.id ASC";
-  const { rows } = await db().pool.query<DbRow>(
-    `${SELECT} WHERE ${where} ORDER BY ${order} LIMIT ${pageSize + 1}`,
-    params,
-  );
+  const { text, params } = pageSql(user, filters, cursor, newerFirst, pageSize + 1);
+  const { rows } = await db().pool.query<DbRow>(text, params);
   const hasMore = rows.length > pageSize;
   const page = rows.slice(0, pageSize).map(toRow);
   if (!newerFirst) page.reverse();
@@ -286,15 +338,8 @@ export async function* callBatches(
 ): AsyncGenerator<CallRow[]> {
   let cursor: Cursor | undefined;
   for (;;) {
-    const params: unknown[] = [];
-    let where = whereClause(user, filters, params);
-    if (cursor) {
-      where += ` AND (c.created_at, c.id) < ($${params.push(cursor.createdAt)}, $${params.push(cursor.id.toString())}::bigint)`;
-    }
-    const { rows } = await db().pool.query<DbRow>(
-      `${SELECT} WHERE ${where} ORDER BY c.created_at DESC, c.id DESC LIMIT ${batchSize}`,
-      params,
-    );
+    const { text, params } = pageSql(user, filters, cursor, true, batchSize);
+    const { rows } = await db().pool.query<DbRow>(text, params);
     if (rows.length === 0) return;
     const batch = rows.map(toRow);
     yield batch;

@@ -33,6 +33,8 @@ export type KeyUsage = {
 };
 
 export type UsageOverview = {
+  /** The first UTC day of the window, `YYYY-MM-DD`. */
+  since: string;
   quota: QuotaStatus;
   days: DailyCount[];
   totals: { calls: number; failures: number; errorRate: number };
@@ -80,10 +82,11 @@ export async function getUsageOverview(user: SessionUser, now = new Date()): Pro
         GROUP BY day`,
       [user.id, since],
     ),
+    // Grouped by pattern (migration 0010_1) so /status/404 and /status/503 are one endpoint.
     pool.query<{ path: string; calls: string; failures: string }>(
-      `SELECT path, SUM(calls)::text AS calls, SUM(failures)::text AS failures
+      `SELECT endpoint_pattern(path) AS path, SUM(calls)::text AS calls, SUM(failures)::text AS failures
          FROM usage_daily WHERE user_id = $1 AND day >= $2::date
-        GROUP BY path`,
+        GROUP BY 1`,
       [user.id, since],
     ),
     pool.query<{
@@ -127,6 +130,7 @@ export async function getUsageOverview(user: SessionUser, now = new Date()): Pro
   }));
 
   return {
+    since,
     quota,
     days: series,
     totals: { calls, failures, errorRate: errorRate(calls, failures) },

@@ -18,8 +18,11 @@ describe("call filters", () => {
       ok: true,
       filters: {
         key: "0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f",
-        status: { kind: "class", hundreds: 5 },
-        endpoint: "/v2/price",
+        status: [{ kind: "class", hundreds: 5 }],
+        error: undefined,
+        method: undefined,
+        endpoint: { kind: "path", path: "/v2/price" },
+        q: undefined,
         from: new Date("2026-11-20T00:00:00.000Z"),
         // A bare date as `to` includes that whole day.
         to: new Date("2026-11-21T00:00:00.000Z"),
@@ -35,12 +38,12 @@ describe("call filters", () => {
       from: "2026-11-20T10:00:00+02:00",
       to: "2026-11-20T10:00",
     });
-    expect(result.ok && result.filters.status).toEqual({ kind: "code", code: 429 });
+    expect(result.ok && result.filters.status).toEqual([{ kind: "code", code: 429 }]);
     expect(result.ok && result.filters.from?.toISOString()).toBe("2026-11-20T08:00:00.000Z");
     expect(result.ok && result.filters.to?.toISOString()).toBe("2026-11-20T10:00:00.000Z");
     expect(parseCallFilters({ status: "4XX" })).toMatchObject({
       ok: true,
-      filters: { status: { hundreds: 4 } },
+      filters: { status: [{ hundreds: 4 }] },
     });
   });
 
@@ -48,13 +51,16 @@ describe("call filters", () => {
     expect(parseCallFilters({ status: "", endpoint: "  ", ip: undefined })).toMatchObject({ ok: true });
     expect(parseCallFilters({ status: ["404", "500"] })).toMatchObject({
       ok: true,
-      filters: { status: { kind: "code", code: 404 } },
+      filters: { status: [{ kind: "code", code: 404 }] },
     });
   });
 
   it("explains bad values instead of failing", () => {
     expect(errorsOf({ status: "abc" })).toEqual([
-      { field: "status", message: "Status must be 2xx, 4xx, 5xx or a code such as 404" },
+      {
+        field: "status",
+        message: "Status must be failed, success, 2xx, 4xx, 5xx, a code such as 404, or a list like 429,503",
+      },
     ]);
     expect(errorsOf({ status: "700" })[0]?.field).toBe("status");
     expect(errorsOf({ endpoint: "/" + "a".repeat(10_000) })[0]?.message).toMatch(/too long/);
@@ -66,6 +72,68 @@ describe("call filters", () => {
       { field: "to", message: "“From” must be before “To”" },
     ]);
     expect(errorsOf({ cursor: "garbage" })[0]?.field).toBe("cursor");
+  });
+
+  it("reads failed, success, classes, codes and comma lists in the status filter", () => {
+    const status = (value: string) => {
+      const result = parseCallFilters({ status: value });
+      return result.ok ? result.filters.status : result.errors;
+    };
+    expect(status("failed")).toEqual([{ kind: "failed" }]);
+    expect(status("Success")).toEqual([{ kind: "success" }]);
+    expect(status("429,503")).toEqual([
+      { kind: "code", code: 429 },
+      { kind: "code", code: 503 },
+    ]);
+    // Spaces, repeats and empty items are forgiven; classes and codes mix.
+    expect(status(" 5xx , 429,,429 ")).toEqual([
+      { kind: "class", hundreds: 5 },
+      { kind: "code", code: 429 },
+    ]);
+    expect(errorsOf({ status: "429,abc" })[0]?.field).toBe("status");
+    expect(errorsOf({ status: "," })[0]?.field).toBe("status");
+    expect(errorsOf({ status: Array.from({ length: 11 }, (_, i) => 400 + i).join(",") })[0]?.message).toMatch(
+      /at most 10/,
+    );
+  });
+
+  it("reads the error, method, search and endpoint-pattern filters", () => {
+    expect(parseCallFilters({ error: "Rate_Limited", method: "post", q: "  DOGE " })).toMatchObject({
+      ok: true,
+      filters: { error: "rate_limited", method: "POST", q: { kind: "text", text: "DOGE" } },
+    });
+    expect(parseCallFilters({ q: "0B0F6F3E-7F3A-4C61-9A8E-1F2B3C4D5E6F" })).toMatchObject({
+      ok: true,
+      filters: { q: { kind: "request-id", requestId: "0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f" } },
+    });
+    expect(parseCallFilters({ endpoint: "/status/:code" })).toMatchObject({
+      ok: true,
+      filters: { endpoint: { kind: "pattern", pattern: "/status/:code" } },
+    });
+    // A colon inside a segment is part of a real path, not a placeholder.
+    expect(parseCallFilters({ endpoint: "/v1/models/gpt:latest" })).toMatchObject({
+      ok: true,
+      filters: { endpoint: { kind: "path", path: "/v1/models/gpt:latest" } },
+    });
+  });
+
+  it("explains bad input from a forged link instead of failing", () => {
+    expect(errorsOf({ error: "teapot" })[0]?.message).toMatch(/^Error code must be one of missing_api_key, /);
+    expect(errorsOf({ method: "GET / HTTP" })[0]?.field).toBe("method");
+    expect(errorsOf({ q: "x".repeat(10_000) })).toEqual([
+      { field: "q", message: "Search is too long (at most 200 characters)" },
+    ]);
+    expect(errorsOf({ q: "a\u0000b" })[0]?.field).toBe("q");
+    expect(errorsOf({ endpoint: "/v2/\u0000" })[0]?.field).toBe("endpoint");
+    // Out of PostgreSQL's bigint range: a page link nobody made.
+    expect(errorsOf({ cursor: "o.1.9999999999999999999" })).toEqual([
+      {
+        field: "cursor",
+        message: "This page link is not valid (any more); start again from the newest calls",
+      },
+    ]);
+    expect(parseCallFilters({ cursor: "o.1.9223372036854775807" }).ok).toBe(true);
+    expect(errorsOf({ cursor: "x.1.2" })[0]?.field).toBe("cursor");
   });
 
   it("round-trips a cursor and rebuilds a shareable query", () => {

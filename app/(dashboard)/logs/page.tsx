@@ -57,11 +57,7 @@ export default async function CallLogPage({ searchParams }: { searchParams: Sear
         </div>
       </div>
 
-      <Card>
-        <CardContent className="pt-4 sm:pt-5">
-          <CallFiltersForm values={raw} errors={errors} keys={keys} endpoints={endpoints} />
-        </CardContent>
-      </Card>
+      <CallFiltersForm values={raw} errors={errors} keys={keys} endpoints={endpoints} />
 
       {!parsed.ok ? (
         <div
