@@ -202,7 +202,16 @@ test.describe.serial("usage dashboard", () => {
   test("bad filters get a clear message, never an error page", async ({ page }) => {
     await signIn(page, email, password);
     const cases: [string, string][] = [
-      ["status=abc", "Status must be 2xx, 4xx, 5xx or a code such as 404"],
+      [
+        "status=abc",
+        "Status must be failed, success, 2xx, 4xx, 5xx, a code such as 404, or a list like 429,503",
+      ],
+      // A forged page link (out of bigint range: used to be a 500).
+      ["cursor=o.1.9999999999999999999", "This page link is not valid (any more)"],
+      [`q=${"x".repeat(10_000)}`, "Search is too long (at most 200 characters)"],
+      ["error=teapot", "Error code must be one of missing_api_key"],
+      ["method=G%20T", "Method must be an HTTP method such as GET or POST"],
+      ["endpoint=/v2/%00", "Endpoint must be a path starting with /"],
       ["from=2026-11-20&to=2026-11-01", "“From” must be before “To”"],
       [`endpoint=/${"a".repeat(10_000)}`, "Endpoint is too long (at most 512 characters)"],
       ["ip=not-an-ip", "IP address must look like 203.0.113.7 or 2001:db8::1"],
@@ -216,6 +225,14 @@ test.describe.serial("usage dashboard", () => {
       await expect(page.getByTestId("call-row")).toHaveCount(0);
     }
     expect((await page.request.get("/api/calls/export?status=abc")).status()).toBe(400);
+    expect((await page.request.get("/api/calls/export?cursor=o.1.9999999999999999999")).status()).toBe(400);
+    // Invalid UTF-8 in a path: read as a path with a replacement character, which matches nothing.
+    for (const url of ["/logs?endpoint=/v2/%FF%FE", "/logs?q=%C3%28"]) {
+      const response = await page.goto(url);
+      expect(response?.status(), url).toBe(200);
+      await expect(page.getByText("No calls match these filters.")).toBeVisible();
+    }
+    expect((await page.goto("/logs/%FF"))?.status()).toBe(404);
   });
 
   test("a call through the gateway appears in the log", async ({ page }) => {

@@ -1,0 +1,92 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+import { gatewayUrl, signUp, uniqueEmail } from "./helpers.ts";
+
+// The call log as a debugger uses it: a shared link that survives signing in, and the log on
+// a phone (one card per call, the filters folded away).
+
+const SHOTS = "test-results/screenshots";
+const password = "correct horse battery";
+
+function cli<T>(...args: string[]): T {
+  const out = execFileSync("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
+    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return JSON.parse(out) as T;
+}
+
+test.describe.serial("call log", () => {
+  const email = uniqueEmail("call-log");
+
+  test("a shared link opened signed out comes back after signing in", async ({ page }) => {
+    await signUp(page, email, password);
+    cli("users", "set-plan", "--email", email, "--plan", "basic");
+    const { key } = cli<{ key: string }>("keys", "create", "--email", email, "--name", "phone");
+    for (const path of ["/v2/price?symbol=BTC", "/v2/price?symbol=DOGEZZ", "/status/503", "/v2/tokens"]) {
+      const response = await fetch(`${gatewayUrl}${path}`, { headers: { "x-api-key": key } });
+      await response.body?.cancel();
+    }
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+
+    await page.goto("/logs?status=400,503");
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/logs\?status=400%2C503$|\/logs\?status=400,503$/);
+    await expect(page.getByLabel("Status")).toHaveValue("400,503");
+    // Recorded within 2 s; reload until both failures are there.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("call-row").count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(2);
+
+    // Used once: the next sign-in goes to the overview again.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/$/);
+  });
+
+  test("on a phone each call is a card and the filters fold behind a button", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/$/);
+
+    await page.goto("/logs?method=GET");
+    const cards = page.getByTestId("call-card");
+    await expect(cards).toHaveCount(4);
+    await expect(page.getByTestId("call-row").first()).toBeHidden();
+    // Status, result, latency and time are all on screen, without scrolling sideways.
+    const failed = cards.filter({ hasText: "/status/503" });
+    await expect(failed).toContainText("503");
+    await expect(failed).toContainText("Failure");
+    await expect(failed).toContainText(/\d+ ms/);
+    await expect(failed.locator("time")).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    const toggle = page.getByRole("button", { name: "Filters (1)" });
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    await expect(page.getByLabel("Status")).toBeHidden();
+    await page.screenshot({ path: `${SHOTS}/logs-390.png`, fullPage: true });
+    await toggle.click();
+    await page.getByLabel("Status").fill("failed");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/status=failed/);
+    await expect(cards).toHaveCount(2);
+    await expect(page.getByRole("button", { name: "Filters (2)" })).toBeVisible();
+  });
+});
