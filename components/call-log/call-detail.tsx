@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { LocalTime } from "@/components/usage/local-time.tsx";
+import { LocalTime } from "@/components/ui/local-time.tsx";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import type { CallRow } from "@/lib/data/calls.ts";
 import { explainCall } from "@/lib/usage/call-messages.ts";
@@ -29,7 +29,7 @@ export function CallDetail({ call }: { call: CallRow }) {
           {call.method} {call.path}
         </CardTitle>
         <StatusCode status={call.status} />
-        <ResultBadge status={call.status} />
+        <ResultBadge call={call} />
       </CardHeader>
       <CardContent>
         {explanation ? (
@@ -46,7 +46,7 @@ export function CallDetail({ call }: { call: CallRow }) {
             <span className={mono}>{call.requestId}</span>
           </Item>
           <Item label="Timestamp">
-            <LocalTime value={call.createdAt.toISOString()} />{" "}
+            <LocalTime value={call.createdAt} withZone />{" "}
             <span className="text-fg-muted">({call.createdAt.toISOString()})</span>
           </Item>
           <Item label="Key">

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { LocalTime } from "@/components/usage/local-time.tsx";
+import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { CallRow } from "@/lib/data/calls.ts";
 import { formatLatency } from "@/lib/usage/format.ts";
@@ -24,10 +24,10 @@ export function CallTable({ rows, query }: { rows: CallRow[]; query: string }) {
               </span>
               <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
                 <StatusCode status={row.status} />
-                <ResultBadge status={row.status} />
+                <ResultBadge call={row} />
                 <span className="tabular-nums">{formatLatency(row.latencyMs)}</span>
                 <span className="text-xs text-fg-muted">
-                  <LocalTime value={row.createdAt.toISOString()} />
+                  <LocalTime value={row.createdAt} />
                 </span>
               </span>
             </Link>
@@ -39,7 +39,9 @@ export function CallTable({ rows, query }: { rows: CallRow[]; query: string }) {
           <tr>
             <TableHeaderCell>Endpoint</TableHeaderCell>
             <TableHeaderCell>Method</TableHeaderCell>
-            <TableHeaderCell>Timestamp</TableHeaderCell>
+            <TableHeaderCell>
+              <TimeZoneHeader label="Timestamp" />
+            </TableHeaderCell>
             <TableHeaderCell>Status code</TableHeaderCell>
             <TableHeaderCell>IP address</TableHeaderCell>
             <TableHeaderCell>Result</TableHeaderCell>
@@ -61,14 +63,14 @@ export function CallTable({ rows, query }: { rows: CallRow[]; query: string }) {
               </TableCell>
               <TableCell className="font-mono text-xs">{row.method}</TableCell>
               <TableCell className="whitespace-nowrap text-fg-muted">
-                <LocalTime value={row.createdAt.toISOString()} />
+                <LocalTime value={row.createdAt} />
               </TableCell>
               <TableCell>
                 <StatusCode status={row.status} />
               </TableCell>
               <TableCell className="font-mono text-xs whitespace-nowrap">{row.ip}</TableCell>
               <TableCell>
-                <ResultBadge status={row.status} />
+                <ResultBadge call={row} />
               </TableCell>
               <TableCell className="text-right whitespace-nowrap tabular-nums">
                 {formatLatency(row.latencyMs)}

@@ -1,12 +1,11 @@
 import { Badge } from "@/components/ui/badge.tsx";
-import { isSuccess } from "@/lib/usage/call-messages.ts";
+import { isFailure, type CallOutcome } from "@/lib/usage/outcome.ts";
 
-/** Success (below 400) or failure, as the Result column and the detail show it. */
-export function ResultBadge({ status }: { status: number }) {
-  return isSuccess(status) ? (
-    <Badge variant="success">Success</Badge>
-  ) : (
-    <Badge variant="danger">Failure</Badge>
+/** Success or failure (an error status, or a client that hung up), as the Result column and the detail show it. */
+export function ResultBadge({ call }: { call: { status: number; outcome: CallOutcome } }) {
+  if (!isFailure(call)) return <Badge variant="success">Success</Badge>;
+  return (
+    <Badge variant="danger">{call.outcome === "client_aborted" ? "Failure (client left)" : "Failure"}</Badge>
   );
 }
 

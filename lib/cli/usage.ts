@@ -6,7 +6,7 @@ import type { Database } from "../db/client.ts";
 import { listCalls, type CallRow } from "../data/calls.ts";
 import { getUsageOverview } from "../data/usage.ts";
 import { parseCallFilters } from "../schemas/call-filters.ts";
-import { isSuccess } from "../usage/call-messages.ts";
+import { isFailure } from "../usage/outcome.ts";
 import { CliError, required, type Command } from "./command.ts";
 
 /** The account an operator command acts as; a CliError naming the email if there is none. */
@@ -77,7 +77,7 @@ const logs: Command = {
     const page = await listCalls(user, parsed.filters, limit.data);
     return page.rows.map((row) => ({
       ...row,
-      result: isSuccess(row.status) ? "success" : "failure",
+      result: isFailure(row) ? "failure" : "success",
       createdAt: row.createdAt.toISOString(),
     }));
   },

@@ -159,7 +159,13 @@ describe("call log data", () => {
       call(carol, key, 7, { status: 200, path: "/v1/items/43/reviews" }),
       call(carol, key, 8, { status: 200, path: "/v2/50%_off" }),
     ];
-    await writeCalls(database.pool, calls);
+    const aborted = call(carol, key, 10, { status: 200, path: "/v1/chat/completions" });
+    await writeCalls(database.pool, [...calls, aborted]);
+    // Set directly: whatever writes them, a hang-up is a failure and a query is searchable.
+    await database.pool.query(
+      "UPDATE calls SET outcome = 'client_aborted', query = 'stream=true&symbol=DOGEZZ' WHERE request_id = $1",
+      [aborted.requestId],
+    );
     const paths = async (query: string) => {
       const ids: string[] = [];
       for await (const batch of callBatches(carol, filters(query), 2)) ids.push(...batch.map((r) => r.path));
@@ -168,12 +174,21 @@ describe("call log data", () => {
       expect(ids).toEqual(page);
       return page;
     };
-    expect(await paths("status=failed")).toEqual(["/v1/items/43", "/status/404", "/status/503", "/v2/price"]);
+    expect(await paths("status=failed")).toEqual([
+      "/v1/chat/completions",
+      "/v1/items/43",
+      "/status/404",
+      "/status/503",
+      "/v2/price",
+    ]);
     expect(await paths("status=success")).toHaveLength(4);
+    expect(await paths("status=2xx")).toHaveLength(5);
+    // Text in the query string is found too.
+    expect(await paths("q=dogezz")).toEqual(["/v1/chat/completions"]);
     expect(await paths("status=429,503")).toEqual(["/status/503", "/v2/price"]);
     // Overlapping terms list a call once.
-    expect(await paths("status=failed,5xx,502")).toHaveLength(4);
-    expect(await paths("status=2xx,404")).toHaveLength(5);
+    expect(await paths("status=failed,5xx,502")).toHaveLength(5);
+    expect(await paths("status=2xx,404")).toHaveLength(6);
     expect(await paths("error=rate_limited")).toEqual(["/v2/price"]);
     expect(await paths("error=key_disabled")).toEqual([]);
     expect(await paths("method=delete")).toEqual(["/v1/items/42"]);

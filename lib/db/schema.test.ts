@@ -38,14 +38,14 @@ function parseSchema(): { columns: Column[]; indexes: string[]; enums: Set<strin
       const field = /^(\w+)\s+(\w+)(\??)(\[\])?(.*)$/.exec(line);
       if (!field || line.startsWith("//")) continue;
       const [, name = "", type = "", optional, list, rest = ""] = field;
-      if (list || models.has(type)) continue;
+      if (models.has(type)) continue;
       const column = /@map\("(\w+)"\)/.exec(rest)?.[1] ?? name;
       columnOf.set(name, column);
       columns.push({
         table,
         column,
         nullable: optional === "?",
-        type: enumTypes.has(type) ? "USER-DEFINED" : type,
+        type: list ? "ARRAY" : enumTypes.has(type) ? "USER-DEFINED" : type,
       });
       if (rest.includes("@unique")) indexes.push(`${table}_${column}_key`);
       if (rest.includes("@id")) indexes.push(`${table}_pkey`);

@@ -62,6 +62,56 @@ WITH batch AS (
         failures = d.failures + EXCLUDED.failures,
         billable = d.billable + EXCLUDED.billable
   RETURNING 1
+), analysed AS (
+  -- Analytics rollups (migration 0010_2): per endpoint pattern, hourly and daily counts by kind
+  -- of failure and a latency histogram of the calls that were not refused, plus failure groups.
+  SELECT i.request_id, i.user_id, i.created_at, endpoint_pattern(i.path) AS endpoint, i.status, i.outcome,
+         b.error_code, CASE WHEN i.outcome <> 'refused' THEN latency_bucket(b.latency_ms) END AS bucket
+  FROM inserted i JOIN input b USING (request_id)
+), buckets AS (
+  SELECT user_id, date_trunc('hour', created_at, 'UTC') AS hour, endpoint, bucket, count(*)::int AS calls,
+         count(*) FILTER (WHERE outcome = 'refused')::int AS refused,
+         count(*) FILTER (WHERE status >= 400 AND outcome IN ('completed', 'upstream_error'))::int AS upstream_errors,
+         count(*) FILTER (WHERE outcome = 'client_aborted')::int AS aborted
+  FROM analysed GROUP BY 1, 2, 3, 4
+), hourly AS (
+  INSERT INTO usage_hourly AS h (user_id, hour, endpoint, calls, refused, upstream_errors, aborted, latency_hist)
+  SELECT user_id, hour, endpoint, sum(calls), sum(refused), sum(upstream_errors), sum(aborted),
+         latency_histogram(array_agg(bucket) FILTER (WHERE bucket IS NOT NULL),
+                           array_agg(calls) FILTER (WHERE bucket IS NOT NULL))
+  FROM buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (user_id, hour, endpoint) DO UPDATE
+    SET calls = h.calls + EXCLUDED.calls, refused = h.refused + EXCLUDED.refused,
+        upstream_errors = h.upstream_errors + EXCLUDED.upstream_errors, aborted = h.aborted + EXCLUDED.aborted,
+        latency_hist = histogram_add(h.latency_hist, EXCLUDED.latency_hist)
+  RETURNING 1
+), daily AS (
+  INSERT INTO usage_endpoint_daily AS e (user_id, day, endpoint, calls, refused, upstream_errors, aborted,
+                                         latency_hist)
+  SELECT user_id, (hour AT TIME ZONE 'UTC')::date, endpoint, sum(calls), sum(refused), sum(upstream_errors),
+         sum(aborted), latency_histogram(array_agg(bucket) FILTER (WHERE bucket IS NOT NULL),
+                                         array_agg(calls) FILTER (WHERE bucket IS NOT NULL))
+  FROM buckets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (user_id, day, endpoint) DO UPDATE
+    SET calls = e.calls + EXCLUDED.calls, refused = e.refused + EXCLUDED.refused,
+        upstream_errors = e.upstream_errors + EXCLUDED.upstream_errors, aborted = e.aborted + EXCLUDED.aborted,
+        latency_hist = histogram_add(e.latency_hist, EXCLUDED.latency_hist)
+  RETURNING 1
+), failure_groups AS (
+  INSERT INTO failures_hourly AS f (user_id, hour, endpoint, status, error_code, outcome, calls, first_seen,
+                                    last_seen, example_request_id)
+  SELECT user_id, date_trunc('hour', created_at, 'UTC'), endpoint, status, COALESCE(error_code, ''),
+         (array_agg(outcome ORDER BY created_at DESC))[1], count(*), min(created_at), max(created_at),
+         (array_agg(request_id ORDER BY created_at DESC))[1]
+  FROM analysed WHERE status >= 400 OR outcome = 'client_aborted'
+  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (user_id, hour, endpoint, status, error_code) DO UPDATE
+    SET calls = f.calls + EXCLUDED.calls, first_seen = LEAST(f.first_seen, EXCLUDED.first_seen),
+        last_seen = GREATEST(f.last_seen, EXCLUDED.last_seen),
+        outcome = CASE WHEN EXCLUDED.last_seen >= f.last_seen THEN EXCLUDED.outcome ELSE f.outcome END,
+        example_request_id = CASE WHEN EXCLUDED.last_seen >= f.last_seen
+                                  THEN EXCLUDED.example_request_id ELSE f.example_request_id END
+  RETURNING 1
 ), touched AS (
   UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, m.last_used)
   FROM (SELECT key_id, max(created_at) AS last_used FROM inserted GROUP BY key_id) m

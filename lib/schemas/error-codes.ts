@@ -20,6 +20,7 @@ const CODES: Record<RecordedErrorCode, true> = {
   upstream_timeout: true,
   unavailable: true,
   bad_request: true,
+  invalid_path: true,
   upstream_aborted: true,
   client_closed_request: true,
 };

@@ -1,4 +1,5 @@
 import type { CallRow } from "../data/calls.ts";
+import { isFailure } from "./outcome.ts";
 
 /** The export's columns, in order: the call log's columns plus the detail fields. */
 export const CSV_HEADER = [
@@ -40,7 +41,7 @@ export function csvLine(call: CallRow): string {
       call.method,
       call.path,
       call.status,
-      call.status < 400 ? "success" : "failure",
+      isFailure(call) ? "failure" : "success",
       call.errorCode,
       call.latencyMs,
       call.upstreamLatencyMs,
