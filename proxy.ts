@@ -7,7 +7,22 @@ import { RETURN_TO_COOKIE, RETURN_TO_MAX_AGE } from "@/lib/auth/return-to.ts";
 // and /sign-up to "/" themselves, after checking the session against the database.
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
+/** Whether a path's percent-encoding is valid UTF-8 (`/logs/%FF` is not). */
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export default function proxy(request: NextRequest) {
+  // Next answers a dynamic route whose segment is invalid UTF-8 with a bare 500; such an
+  // address names no call, so show the call log's own "not found" page instead.
+  if (!decodable(request.nextUrl.pathname)) {
+    return NextResponse.rewrite(new URL("/logs/0", request.url));
+  }
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (hasSession) return NextResponse.next();
   const url = request.nextUrl.clone();

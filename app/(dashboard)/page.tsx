@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AnalyticsSection } from "@/components/usage/analytics-section.tsx";
 import { DailyCallsChart } from "@/components/usage/daily-calls-chart.tsx";
 import { GetStarted } from "@/components/usage/get-started.tsx";
 import { KeyUsageCard } from "@/components/usage/key-usage.tsx";
@@ -8,16 +9,23 @@ import { StatCard } from "@/components/usage/stat-card.tsx";
 import { TopEndpoints } from "@/components/usage/top-endpoints.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { requireUser } from "@/lib/auth/session.ts";
+import { getAnalytics } from "@/lib/data/analytics.ts";
 import { getUsageOverview } from "@/lib/data/usage.ts";
+import { parseAnalyticsView } from "@/lib/schemas/analytics.ts";
 import { env } from "@/lib/env.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import { formatCount, formatDay, formatPercent } from "@/lib/usage/format.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function OverviewPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   const user = await requireUser();
-  const overview = await getUsageOverview(user);
+  const [overview, analytics] = await Promise.all([
+    getUsageOverview(user),
+    getAnalytics(user, parseAnalyticsView(await searchParams)),
+  ]);
   const { quota, totals, days } = overview;
   const hasCalls = totals.calls > 0;
   const hasKey = overview.keys.some((key) => !key.deleted);
@@ -109,7 +117,7 @@ export default async function OverviewPage() {
             />
             <TopEndpoints
               title="Most failing endpoints"
-              description="By failed calls (status 400 and above), last 30 days."
+              description="By failed calls (status 400 and above, or the client hung up), last 30 days."
               endpoints={overview.topByFailures}
               measure="failures"
               empty="No failed calls in the last 30 days."
@@ -118,6 +126,8 @@ export default async function OverviewPage() {
           </div>
         </>
       ) : null}
+
+      {hasCalls ? <AnalyticsSection analytics={analytics} /> : null}
 
       <KeyUsageCard keys={overview.keys} since={overview.since} />
     </div>

@@ -1,0 +1,89 @@
+"use client";
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { LatencyPoint } from "@/lib/data/analytics.ts";
+import { formatCount, formatDay, formatLatency } from "@/lib/usage/format.ts";
+
+/** "15:00" for an hourly bucket (UTC), "Nov 20" for a day. */
+function bucketLabel(at: string): string {
+  return at.length > 10 ? `${at.slice(11, 16)}` : formatDay(at);
+}
+
+type TooltipProps = { active?: boolean; payload?: readonly { payload?: LatencyPoint }[] };
+
+function PointTooltip({ active, payload }: TooltipProps) {
+  const point = payload?.[0]?.payload;
+  if (!active || !point) return null;
+  return (
+    <div className="rounded-md border border-border bg-surface px-3 py-2 text-sm shadow-lg">
+      <p className="font-medium">
+        {point.at.length > 10
+          ? `${formatDay(point.at.slice(0, 10))}, ${bucketLabel(point.at)}`
+          : formatDay(point.at)}{" "}
+        (UTC)
+      </p>
+      <p className="text-fg-muted tabular-nums">{formatCount(point.calls)} calls</p>
+      {point.p50 === null ? (
+        <p className="text-fg-muted">No forwarded calls</p>
+      ) : (
+        <p className="tabular-nums">
+          p50 {formatLatency(point.p50)} · p95 {formatLatency(point.p95)} · p99 {formatLatency(point.p99)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Latency percentiles per hour or day (total time of the calls the gateway forwarded). */
+export function LatencyChart({ series }: { series: LatencyPoint[] }) {
+  return (
+    <div className="h-64 w-full" data-testid="latency-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
+          <CartesianGrid vertical={false} stroke="var(--border)" />
+          <XAxis
+            dataKey="at"
+            tickFormatter={bucketLabel}
+            tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
+            tickLine={false}
+            axisLine={{ stroke: "var(--border)" }}
+            minTickGap={16}
+          />
+          <YAxis
+            tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
+            tickLine={false}
+            axisLine={false}
+            width={56}
+            tickFormatter={(value: number) => formatLatency(value)}
+          />
+          <Tooltip content={<PointTooltip />} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Line
+            dataKey="p50"
+            name="p50"
+            stroke="var(--accent)"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p95"
+            name="p95"
+            stroke="var(--warning)"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="p99"
+            name="p99"
+            stroke="var(--danger)"
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
