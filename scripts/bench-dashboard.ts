@@ -12,8 +12,10 @@ import type { SessionUser } from "../lib/actor.ts";
 import { openDatabase, installDatabase } from "../lib/db/client.ts";
 import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
+import { getAnalytics } from "../lib/data/analytics.ts";
 import { callBatches, getCall, listCalls } from "../lib/data/calls.ts";
 import { getQuota, getUsageOverview } from "../lib/data/usage.ts";
+import { ANALYTICS_RANGES } from "../lib/schemas/analytics.ts";
 import { encodeCursor, parseCallFilters, type CallFilters } from "../lib/schemas/call-filters.ts";
 import { csvHeaderLine, csvLine } from "../lib/usage/calls-csv.ts";
 
@@ -105,9 +107,11 @@ async function main() {
 
     const loadStart = performance.now();
     const insert = `
-      INSERT INTO calls (request_id, user_id, key_id, method, path, status, latency_ms, upstream_latency_ms,
+      INSERT INTO calls (request_id, user_id, key_id, method, path, status, outcome, latency_ms, upstream_latency_ms,
                          request_bytes, response_bytes, ip, user_agent, error_code, billable, created_at)
       SELECT 'bench-' || $5::text || '-' || i, $1::uuid, k.key_id, e.method, e.path, s.status,
+             CASE WHEN s.code = 'upstream_unreachable' THEN 'upstream_error'
+                  WHEN s.code IS NOT NULL THEN 'refused' ELSE 'completed' END::call_outcome,
              s.latency, CASE WHEN s.code IS NULL THEN s.latency - 1 END,
              CASE WHEN e.method = 'POST' THEN 220 ELSE 0 END, 40 + (r2 * 2000)::int,
              '10.0.' || (r3 * 4)::int || '.' || (r3 * 1000)::int % 50, 'bench-client/1.0', s.code, s.billable,
@@ -152,8 +156,13 @@ async function main() {
               count(*) FILTER (WHERE status >= 400), count(*) FILTER (WHERE billable)
          FROM calls GROUP BY 1, 2, 3, 4`,
     );
+    // The analytics rollups (migration 0010_2), from the same calls.
+    await pool.query("SELECT rebuild_analytics_rollups()");
     await pool.query("VACUUM ANALYZE calls");
     await pool.query("VACUUM ANALYZE usage_daily");
+    for (const table of ["usage_hourly", "usage_endpoint_daily", "failures_hourly"]) {
+      await pool.query(`VACUUM ANALYZE ${table}`);
+    }
     const { rows: sizes } = await pool.query<{
       calls: string;
       table: string;
@@ -235,6 +244,37 @@ async function main() {
     results.push(
       await time("Deep page, status=5xx", () => page(`status=5xx&cursor=${cursorAt(middle[0], "older")}`)),
     );
+    results.push(await time("… status=failed", () => page("status=failed")));
+    results.push(await time("… status=success", () => page("status=success")));
+    results.push(await time("… status=429,502 (list)", () => page("status=429,502")));
+    results.push(
+      await time("… status=failed + one day", () =>
+        page(`status=failed&from=${tenDaysAgo}&to=${tenDaysAgo}`),
+      ),
+    );
+    results.push(await time("… error=rate_limited", () => page("error=rate_limited")));
+    results.push(await time("… error=quota_exceeded (no match)", () => page("error=quota_exceeded")));
+    results.push(await time("… method=POST", () => page("method=POST")));
+    const { rows: probe } = await pool.query<{ request_id: string }>(
+      "UPDATE calls SET request_id = gen_random_uuid()::text WHERE id = $1 RETURNING request_id",
+      [someCall.rows[0]?.id ?? "1"],
+    );
+    results.push(await time("… q=<request id>", () => page(`q=${probe[0]?.request_id}`)));
+    results.push(await time("… q=orders (text in path or query)", () => page("q=orders")));
+    for (const range of ANALYTICS_RANGES) {
+      results.push(
+        await time(`Analytics ${range} (percentiles, latency chart, failure groups)`, async () => {
+          const analytics = await getAnalytics(user, { range });
+          return analytics.endpoints.length + analytics.failures.length;
+        }),
+      );
+    }
+    results.push(
+      await time("Analytics 90d, one endpoint", async () => {
+        const analytics = await getAnalytics(user, { range: "90d", endpoint: "/v2/price" });
+        return analytics.series.length;
+      }),
+    );
     results.push(
       await time("Row detail by id", async () =>
         (await getCall(user, someCall.rows[0]?.id ?? "1")) ? 1 : 0,
@@ -309,6 +349,13 @@ ${without.map((r) => `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)
 CSV export of 1,000,000 rows (keyset batches of 5,000, formatted, not written anywhere):
 ${bigSeconds.toFixed(1)} s, ${(big.bytes / 1e6).toFixed(0)} MB of CSV, peak RSS ${(peakRss / 1e6).toFixed(0)} MB (before: ${(rssBefore / 1e6).toFixed(0)} MB) —
 memory stays at one batch, whatever the export size.
+
+The analytics views (range picker on the overview) read migration 0010_2's rollups: usage_hourly for 24 h,
+usage_endpoint_daily for 7/30/90 days (one 64-bucket latency histogram per endpoint pattern and hour or
+day, added up with histogram_sum) and failures_hourly; \`status=failed\` has a partial index over failed
+calls only, \`error=\` one over calls with an error code. Known limits: \`q\` text and endpoint patterns
+(\`/status/:code\`) are filtered while walking the history, so a rare text with no time range reads every
+call of the account.
 
 How: the overview reads only usage_daily (one row per account × day × key × endpoint), so its cost does
 not grow with the number of calls. Every call-log page is a keyset query on (created_at, id) over an

@@ -160,6 +160,25 @@ describe("latency and failure analytics", () => {
     expect(week.series.find((p) => p.at === "2026-11-17")?.p50).toBeGreaterThan(4_000);
   });
 
+  it("rebuilds the same rollups from the raw calls as the recorder keeps (the migration's backfill)", async () => {
+    const snapshot = async () =>
+      Promise.all(
+        ["usage_hourly", "usage_endpoint_daily", "failures_hourly"].map(
+          async (table) =>
+            (
+              await database.pool.query<Record<string, unknown>>(
+                `SELECT * FROM ${table} WHERE user_id = $1 ORDER BY 2, 3${table === "failures_hourly" ? ", 4, 5" : ""}`,
+                [user.id],
+              )
+            ).rows,
+        ),
+      );
+    const kept = await snapshot();
+    expect(kept[0]?.length).toBeGreaterThan(0);
+    await database.pool.query("SELECT rebuild_analytics_rollups($1)", [user.id]);
+    expect(await snapshot()).toEqual(kept);
+  });
+
   it("counts a replayed batch once", async () => {
     await writeCalls(database.pool, calls.slice(0, 10));
     expect((await getAnalytics(user, { range: "24h" }, NOW)).totals.calls).toBe(104);

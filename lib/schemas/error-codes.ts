@@ -13,6 +13,7 @@ const CODES: Record<RecordedErrorCode, true> = {
   invalid_api_key: true,
   key_expired: true,
   key_disabled: true,
+  account_suspended: true,
   rate_limited: true,
   quota_exceeded: true,
   payload_too_large: true,

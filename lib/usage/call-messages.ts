@@ -1,26 +1,116 @@
-// Human explanations for the call detail view: what a gateway error code means and what
-// to do about it, or what an upstream status usually means. The gateway's own messages
-// (lib/gateway/errors.ts) go in the response; these are for someone reading the log later.
+// Why a recorded call failed and what to do about it, for the call detail page. The gateway's
+// own messages (lib/gateway/errors.ts) go in the response; these are for someone reading the
+// log later, with the account's plan and the call's own headers and body at hand.
+import type { RecordedErrorCode } from "../schemas/error-codes.ts";
+import { isFailure, type CallOutcome } from "./outcome.ts";
+import { formatCount, formatUtc } from "./format.ts";
 
-const GATEWAY: Record<string, string> = {
-  missing_api_key: "No API key was sent. Send it in Authorization: Bearer <key> or x-api-key.",
-  invalid_api_key: "The key was malformed, unknown or deleted, so the gateway refused the call.",
-  key_expired: "The key had passed its expiry (for example after a roll). Use its replacement.",
-  key_disabled: "The key was disabled at the time. Enable it on the API keys page or use another key.",
-  account_suspended: "The account was suspended by an admin at the time, so all its keys were refused.",
-  rate_limited: "Over the plan's requests-per-minute limit. Back off and retry after Retry-After seconds.",
-  quota_exceeded: "The monthly quota was used up. It resets at 00:00 UTC on the 1st, or upgrade the plan.",
-  payload_too_large: "The request body was larger than the gateway accepts.",
-  invalid_path:
-    "The path used `..` (plain or encoded) to climb out of the API's base path, so it was refused.",
-  upstream_unreachable: "The gateway could not connect to the upstream API (connection refused or reset).",
-  upstream_timeout: "The upstream API sent no response headers within the gateway's timeout.",
-  unavailable: "The gateway could not verify the key because its database was unreachable. Retry shortly.",
-  bad_request: "The gateway could not parse the HTTP request.",
+/** What the explanation can draw on besides the call itself. */
+export type ExplainContext = {
+  plan: { name: string; rpm: number };
+  /** When the monthly quota resets (00:00 UTC on the 1st). */
+  quotaResetsAt: Date;
+  /** The response's Retry-After header, when it was captured. */
+  retryAfter: string | null;
+  /** The upstream's own error message, read from the captured response body. */
+  upstreamMessage: string | null;
+};
+
+export type Explanation = {
+  /** Who failed: the gateway refused, the upstream failed, or the client left. */
+  tone: "warning" | "danger" | "neutral";
+  /** What happened, in a sentence. */
+  what: string;
+  /** What to do about it. */
+  fix: string;
+  /** Where to do it, when that is a page of the dashboard. */
+  link?: { href: string; label: string };
+};
+
+// A record over every recorded code: a new gateway code does not compile until it is explained.
+const GATEWAY: Record<RecordedErrorCode, (context: ExplainContext) => Explanation> = {
+  missing_api_key: () => ({
+    tone: "warning",
+    what: "No API key was sent, so the gateway refused the call.",
+    fix: "Send the key in Authorization: Bearer <key> or in x-api-key.",
+  }),
+  invalid_api_key: () => ({
+    tone: "warning",
+    what: "The key was malformed, unknown or deleted, so the gateway refused the call.",
+    fix: "Check the key the client sends, or create a new one.",
+    link: { href: "/keys", label: "API keys" },
+  }),
+  key_expired: () => ({
+    tone: "warning",
+    what: "The key had passed its expiry (for example the old key after a roll).",
+    fix: "Switch the client to the key that replaced it.",
+    link: { href: "/keys", label: "API keys" },
+  }),
+  key_disabled: () => ({
+    tone: "warning",
+    what: "The key was disabled at the time, so the gateway refused the call.",
+    fix: "Enable the key on the API keys page, or use another key.",
+    link: { href: "/keys", label: "Enable the key" },
+  }),
+  account_suspended: () => ({
+    tone: "warning",
+    what: "The account was suspended by an admin at the time, so all its keys were refused.",
+    fix: "Ask the API's operator why the account was suspended.",
+  }),
+  rate_limited: ({ plan, retryAfter }) => ({
+    tone: "warning",
+    what: `Over the ${plan.name} plan's rate limit of ${formatCount(plan.rpm)} ${plan.rpm === 1 ? "request" : "requests"} per minute (all keys of the account share it).`,
+    fix: `Back off and retry after ${retryAfter ? `${retryAfter} s (the Retry-After header)` : "the seconds in the Retry-After header"}; spread calls out or move to a bigger plan.`,
+  }),
+  quota_exceeded: ({ plan, quotaResetsAt }) => ({
+    tone: "warning",
+    what: `The ${plan.name} plan's monthly quota was used up.`,
+    fix: `It resets ${formatUtc(quotaResetsAt)}; until then move to a bigger plan to keep calling.`,
+  }),
+  payload_too_large: () => ({
+    tone: "warning",
+    what: "The request body was larger than the gateway accepts (GATEWAY_BODY_LIMIT).",
+    fix: "Send a smaller body, for example in pages or chunks.",
+  }),
+  invalid_path: () => ({
+    tone: "warning",
+    what: "The path climbed out of the API's base path (a .. segment, plain or encoded).",
+    fix: "Call the endpoint by its plain path, without .. segments.",
+  }),
+  bad_request: () => ({
+    tone: "warning",
+    what: "The gateway could not parse the HTTP request.",
+    fix: "Check the client's HTTP library and the request line and headers it sends.",
+  }),
+  unavailable: () => ({
+    tone: "danger",
+    what: "The gateway could not verify the key because its database was unreachable.",
+    fix: "Retry shortly; the call did not reach the API.",
+  }),
+  upstream_unreachable: () => ({
+    tone: "danger",
+    what: "The gateway could not connect to the upstream API (connection refused or reset).",
+    fix: "The API is down or unreachable from the gateway; retry later, or tell the API's operator.",
+  }),
+  upstream_timeout: () => ({
+    tone: "danger",
+    what: "The upstream API sent no response headers within the gateway's timeout.",
+    fix: "Retry later; if this endpoint is always slow, the operator can raise UPSTREAM_TIMEOUT_MS.",
+  }),
+  upstream_aborted: () => ({
+    tone: "danger",
+    what: "The upstream API broke off its response part-way through.",
+    fix: "Retry the call; if it keeps happening, tell the API's operator.",
+  }),
+  client_closed_request: () => ({
+    tone: "neutral",
+    what: "The client hung up before the response was complete.",
+    fix: "Check the client's timeout (e.g. curl -m) and that it reads the whole response, streams included.",
+  }),
 };
 
 const UPSTREAM: Record<number, string> = {
-  400: "The upstream API rejected the request as invalid: check parameters and body.",
+  400: "The upstream API rejected the request as invalid.",
   401: "The upstream API refused the request's credentials.",
   403: "The upstream API refused access to this resource.",
   404: "The upstream API has nothing at this path, or the resource does not exist.",
@@ -34,16 +124,64 @@ const UPSTREAM: Record<number, string> = {
   504: "A proxy in front of the upstream API timed out.",
 };
 
-/** What a recorded call's outcome means, in a sentence; null for a plain success. */
-export function explainCall(status: number, errorCode: string | null): string | null {
-  if (errorCode) return GATEWAY[errorCode] ?? `The gateway refused the call (${errorCode}).`;
-  if (status < 400) return null;
-  return (
-    UPSTREAM[status] ?? `The upstream API answered ${status} (${status >= 500 ? "server" : "client"} error).`
-  );
+function isRecordedCode(code: string): code is RecordedErrorCode {
+  return Object.hasOwn(GATEWAY, code);
 }
 
-/** Whether a call succeeded (status below 400), as the Result column shows it. */
-export function isSuccess(status: number): boolean {
-  return status < 400;
+/**
+ * Why a call failed and what to do; null for a success. A gateway code explains itself
+ * (with the plan's numbers); an upstream error quotes the upstream's own message when its
+ * body was captured.
+ */
+export function explainCall(
+  call: { status: number; outcome: CallOutcome; errorCode: string | null },
+  context: ExplainContext,
+): Explanation | null {
+  if (call.errorCode && isRecordedCode(call.errorCode)) return GATEWAY[call.errorCode](context);
+  if (call.errorCode) {
+    return {
+      tone: "warning",
+      what: `The gateway refused the call (${call.errorCode}).`,
+      fix: "See the response body.",
+    };
+  }
+  if (!isFailure(call)) return null;
+  const what =
+    UPSTREAM[call.status] ??
+    `The upstream API answered ${call.status} (${call.status >= 500 ? "server" : "client"} error).`;
+  const fix = context.upstreamMessage
+    ? `The upstream says: “${context.upstreamMessage}”`
+    : call.status >= 500
+      ? "Retry later; the error is on the API's side."
+      : "Check the request's parameters and body against the API's documentation.";
+  return { tone: call.status >= 500 ? "danger" : "warning", what, fix };
+}
+
+const MESSAGE_KEYS = ["message", "error_description", "detail", "title", "error", "msg"];
+
+function messageIn(value: unknown, depth = 0): string | null {
+  if (typeof value === "string") return value.trim() || null;
+  if (!value || typeof value !== "object" || depth > 2) return null;
+  const record = value as Record<string, unknown>;
+  for (const key of MESSAGE_KEYS) {
+    const found = messageIn(record[key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * The upstream's own error message from a captured response body: the usual JSON fields
+ * (`error.message`, `message`, `detail`, …) or the start of a text body; null for none.
+ */
+export function upstreamErrorMessage(body: string | null): string | null {
+  if (!body?.trim()) return null;
+  let message: string | null;
+  try {
+    message = messageIn(JSON.parse(body) as unknown);
+  } catch {
+    message = body.trim().startsWith("<") ? null : body.trim();
+  }
+  if (!message) return null;
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
