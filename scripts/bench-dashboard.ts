@@ -160,7 +160,7 @@ async function main() {
     await pool.query("SELECT rebuild_analytics_rollups()");
     await pool.query("VACUUM ANALYZE calls");
     await pool.query("VACUUM ANALYZE usage_daily");
-    for (const table of ["usage_hourly", "usage_endpoint_daily", "failures_hourly"]) {
+    for (const table of ["usage_hourly", "usage_endpoint_daily", "failures_hourly", "failures_daily"]) {
       await pool.query(`VACUUM ANALYZE ${table}`);
     }
     const { rows: sizes } = await pool.query<{
@@ -352,7 +352,7 @@ memory stays at one batch, whatever the export size.
 
 The analytics views (range picker on the overview) read migration 0010_2's rollups: usage_hourly for 24 h,
 usage_endpoint_daily for 7/30/90 days (one 64-bucket latency histogram per endpoint pattern and hour or
-day, added up with histogram_sum) and failures_hourly; \`status=failed\` has a partial index over failed
+day, added up with histogram_sum) and failures_hourly / failures_daily; \`status=failed\` has a partial index over failed
 calls only, \`error=\` one over calls with an error code. Known limits: \`q\` text and endpoint patterns
 (\`/status/:code\`) are filtered while walking the history, so a rare text with no time range reads every
 call of the account.

@@ -2,19 +2,16 @@ import { KeyRound, Terminal } from "lucide-react";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
+import { curlCommand } from "@/lib/usage/curl.ts";
 import { CopyButton } from "./copy-button.tsx";
-
-/** The gateway call a new user can paste: the sample API's price endpoint through the gateway. */
-export function curlLine(gatewayUrl: string): string {
-  return `curl -H "Authorization: Bearer YOUR_API_KEY" "${gatewayUrl.replace(/\/$/, "")}/v2/price?symbol=BTC"`;
-}
 
 /**
  * The empty state: what to do next when there are no calls yet. Without a key, step 1
  * is to create one; with one, the curl line is all that is left.
  */
 export function GetStarted({ gatewayUrl, hasKey }: { gatewayUrl: string; hasKey: boolean }) {
-  const command = curlLine(gatewayUrl);
+  // The sample API's price endpoint, a call every new user can make.
+  const command = curlCommand({ gatewayUrl, method: "GET", path: "/v2/price", query: "symbol=BTC" });
   return (
     <Card className="border-dashed md:col-span-3">
       <CardHeader>
@@ -43,7 +40,8 @@ export function GetStarted({ gatewayUrl, hasKey }: { gatewayUrl: string; hasKey:
           <li className="flex flex-col gap-2">
             <p className="flex items-center gap-2 text-sm font-medium">
               <Terminal className="size-4 text-accent" aria-hidden />
-              2. Call the API through the gateway with your key
+              2. Put your key in <code className="font-mono">TOLLGATE_KEY</code> and call the API through the
+              gateway
             </p>
             <div className="flex flex-col gap-2 sm:flex-row sm:items-start">
               <pre

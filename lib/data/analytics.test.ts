@@ -163,11 +163,11 @@ describe("latency and failure analytics", () => {
   it("rebuilds the same rollups from the raw calls as the recorder keeps (the migration's backfill)", async () => {
     const snapshot = async () =>
       Promise.all(
-        ["usage_hourly", "usage_endpoint_daily", "failures_hourly"].map(
+        ["usage_hourly", "usage_endpoint_daily", "failures_hourly", "failures_daily"].map(
           async (table) =>
             (
               await database.pool.query<Record<string, unknown>>(
-                `SELECT * FROM ${table} WHERE user_id = $1 ORDER BY 2, 3${table === "failures_hourly" ? ", 4, 5" : ""}`,
+                `SELECT * FROM ${table} WHERE user_id = $1 ORDER BY 2, 3${table.startsWith("failures") ? ", 4, 5" : ""}`,
                 [user.id],
               )
             ).rows,

@@ -7,7 +7,8 @@ import { lastUtcDays } from "../usage/calendar.ts";
 import { callOutcomes } from "../usage/outcome.ts";
 
 // Latency and failure analytics. Everything here reads the rollups of migration 0010_2
-// (usage_hourly for 24 h, usage_endpoint_daily for longer ranges, failures_hourly), never raw
+// (usage_hourly and failures_hourly for 24 h, usage_endpoint_daily and failures_daily for
+// longer ranges), never raw
 // calls, so a view costs the same at ten calls or ten million. Raw SQL because each query
 // adds histograms with the histogram_sum aggregate, which Prisma cannot express; rows are
 // parsed with the zod schemas beside them.
@@ -138,9 +139,9 @@ export async function getAnalytics(
       `SELECT endpoint, status, error_code, (array_agg(outcome ORDER BY last_seen DESC))[1]::text AS outcome,
               sum(calls) AS calls, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
               (array_agg(example_request_id ORDER BY last_seen DESC))[1] AS example_request_id
-         FROM failures_hourly WHERE user_id = $1 AND hour >= $2${onEndpoint}
+         FROM ${hourly ? "failures_hourly" : "failures_daily"} WHERE user_id = $1 AND ${at} >= $2${onEndpoint}
         GROUP BY endpoint, status, error_code ORDER BY 5 DESC, 7 DESC LIMIT ${FAILURE_GROUPS}`,
-      [user.id, window.from, ...params.slice(2)],
+      params,
     ),
   ]);
 

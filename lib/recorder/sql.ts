@@ -97,14 +97,31 @@ WITH batch AS (
         upstream_errors = e.upstream_errors + EXCLUDED.upstream_errors, aborted = e.aborted + EXCLUDED.aborted,
         latency_hist = histogram_add(e.latency_hist, EXCLUDED.latency_hist)
   RETURNING 1
-), failure_groups AS (
+), failed_groups AS (
+  SELECT user_id, date_trunc('hour', created_at, 'UTC') AS hour, endpoint, status,
+         COALESCE(error_code, '') AS error_code, (array_agg(outcome ORDER BY created_at DESC))[1] AS outcome,
+         count(*)::int AS calls, min(created_at) AS first_seen, max(created_at) AS last_seen,
+         (array_agg(request_id ORDER BY created_at DESC))[1] AS example_request_id
+  FROM analysed WHERE status >= 400 OR outcome = 'client_aborted'
+  GROUP BY 1, 2, 3, 4, 5
+), failures_by_day AS (
+  INSERT INTO failures_daily AS f (user_id, day, endpoint, status, error_code, outcome, calls, first_seen,
+                                   last_seen, example_request_id)
+  SELECT user_id, (hour AT TIME ZONE 'UTC')::date, endpoint, status, error_code,
+         (array_agg(outcome ORDER BY last_seen DESC))[1], sum(calls), min(first_seen), max(last_seen),
+         (array_agg(example_request_id ORDER BY last_seen DESC))[1]
+  FROM failed_groups GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (user_id, day, endpoint, status, error_code) DO UPDATE
+    SET calls = f.calls + EXCLUDED.calls, first_seen = LEAST(f.first_seen, EXCLUDED.first_seen),
+        last_seen = GREATEST(f.last_seen, EXCLUDED.last_seen),
+        outcome = CASE WHEN EXCLUDED.last_seen >= f.last_seen THEN EXCLUDED.outcome ELSE f.outcome END,
+        example_request_id = CASE WHEN EXCLUDED.last_seen >= f.last_seen
+                                  THEN EXCLUDED.example_request_id ELSE f.example_request_id END
+  RETURNING 1
+), failures_by_hour AS (
   INSERT INTO failures_hourly AS f (user_id, hour, endpoint, status, error_code, outcome, calls, first_seen,
                                     last_seen, example_request_id)
-  SELECT user_id, date_trunc('hour', created_at, 'UTC'), endpoint, status, COALESCE(error_code, ''),
-         (array_agg(outcome ORDER BY created_at DESC))[1], count(*), min(created_at), max(created_at),
-         (array_agg(request_id ORDER BY created_at DESC))[1]
-  FROM analysed WHERE status >= 400 OR outcome = 'client_aborted'
-  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  SELECT * FROM failed_groups ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT (user_id, hour, endpoint, status, error_code) DO UPDATE
     SET calls = f.calls + EXCLUDED.calls, first_seen = LEAST(f.first_seen, EXCLUDED.first_seen),
         last_seen = GREATEST(f.last_seen, EXCLUDED.last_seen),

@@ -56,7 +56,7 @@ CREATE TABLE usage_endpoint_daily (
 );
 
 -- Failed calls per account × hour × endpoint pattern × status × error code, like an error
--- tracker's issue list: how many, first and last seen, and the latest one's request id.
+-- tracker's issue list: how many, first and last seen, and the latest one's request id (24 h).
 CREATE TABLE failures_hourly (
   user_id            UUID NOT NULL REFERENCES users (id) ON UPDATE CASCADE ON DELETE CASCADE,
   hour               TIMESTAMPTZ(3) NOT NULL,
@@ -71,6 +71,21 @@ CREATE TABLE failures_hourly (
   CONSTRAINT failures_hourly_pkey PRIMARY KEY (user_id, hour, endpoint, status, error_code)
 );
 
+-- The same per UTC day, for the 7/30/90-day views.
+CREATE TABLE failures_daily (
+  user_id            UUID NOT NULL REFERENCES users (id) ON UPDATE CASCADE ON DELETE CASCADE,
+  day                DATE NOT NULL,
+  endpoint           TEXT NOT NULL,
+  status             SMALLINT NOT NULL,
+  error_code         TEXT NOT NULL DEFAULT '',
+  outcome            call_outcome NOT NULL,
+  calls              INTEGER NOT NULL DEFAULT 0,
+  first_seen         TIMESTAMPTZ(3) NOT NULL,
+  last_seen          TIMESTAMPTZ(3) NOT NULL,
+  example_request_id TEXT NOT NULL,
+  CONSTRAINT failures_daily_pkey PRIMARY KEY (user_id, day, endpoint, status, error_code)
+);
+
 -- `status=failed`: only failed calls are indexed (a few percent), so a page of failures is
 -- an index range, however rare they are. Spelled exactly as lib/data/calls.ts filters.
 CREATE INDEX calls_user_id_failed_created_at_id_idx
@@ -83,6 +98,7 @@ CREATE FUNCTION rebuild_analytics_rollups(only_user uuid DEFAULT NULL) RETURNS v
 DELETE FROM usage_hourly WHERE only_user IS NULL OR user_id = only_user;
 DELETE FROM usage_endpoint_daily WHERE only_user IS NULL OR user_id = only_user;
 DELETE FROM failures_hourly WHERE only_user IS NULL OR user_id = only_user;
+DELETE FROM failures_daily WHERE only_user IS NULL OR user_id = only_user;
 INSERT INTO usage_hourly (user_id, hour, endpoint, calls, refused, upstream_errors, aborted, latency_hist)
 SELECT user_id, hour, endpoint, sum(n)::int, sum(refused)::int, sum(upstream_errors)::int, sum(aborted)::int,
        latency_histogram(array_agg(bucket) FILTER (WHERE bucket IS NOT NULL),
@@ -109,6 +125,14 @@ SELECT user_id, date_trunc('hour', created_at, 'UTC'), endpoint_pattern(path), s
        (array_agg(request_id ORDER BY created_at DESC))[1]
   FROM calls
  WHERE (status >= 400 OR outcome = 'client_aborted') AND (only_user IS NULL OR user_id = only_user)
+ GROUP BY 1, 2, 3, 4, 5;
+
+INSERT INTO failures_daily (user_id, day, endpoint, status, error_code, outcome, calls, first_seen, last_seen,
+                            example_request_id)
+SELECT user_id, (hour AT TIME ZONE 'UTC')::date, endpoint, status, error_code,
+       (array_agg(outcome ORDER BY last_seen DESC))[1], sum(calls)::int, min(first_seen), max(last_seen),
+       (array_agg(example_request_id ORDER BY last_seen DESC))[1]
+  FROM failures_hourly WHERE only_user IS NULL OR user_id = only_user
  GROUP BY 1, 2, 3, 4, 5;
 $$;
 

@@ -4,8 +4,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CallDetail } from "@/components/call-log/call-detail.tsx";
 import { requireUser } from "@/lib/auth/session.ts";
-import { getCall } from "@/lib/data/calls.ts";
+import { getCallDetail } from "@/lib/data/calls.ts";
+import { getQuota } from "@/lib/data/usage.ts";
+import { env } from "@/lib/env.ts";
 import { filtersToQuery, rawFilters } from "@/lib/schemas/call-filters.ts";
+import { explainCall, upstreamErrorMessage } from "@/lib/usage/call-messages.ts";
+import { curlCommand } from "@/lib/usage/curl.ts";
 
 export const metadata: Metadata = { title: "Call detail" };
 
@@ -18,11 +22,27 @@ export default async function CallDetailPage({ params, searchParams }: Props) {
   const user = await requireUser();
   const { id } = await params;
   // Another user's call (or a made-up id) is simply not found: never a 403, never the data.
-  const call = await getCall(user, id);
+  const [call, quota] = await Promise.all([getCallDetail(user, id), getQuota(user)]);
   if (!call) notFound();
   const back = filtersToQuery(rawFilters(await searchParams));
+  const response = call.payload?.response;
+  const explanation = explainCall(call, {
+    plan: quota.plan,
+    quotaResetsAt: quota.resetsAt,
+    retryAfter: response?.headers?.find(([name]) => name.toLowerCase() === "retry-after")?.[1] ?? null,
+    upstreamMessage: call.errorCode ? null : upstreamErrorMessage(response?.body ?? null),
+  });
+  const curl = curlCommand({
+    gatewayUrl: env().GATEWAY_URL,
+    method: call.method,
+    path: call.path,
+    query: call.query,
+    headers: call.payload?.request.headers,
+    // A cut-off body would send a different request: leave it for the reader to add.
+    body: call.payload?.request.truncated ? null : call.payload?.request.body,
+  });
   return (
-    <div className="flex flex-col gap-4">
+    <div className="flex min-w-0 flex-col gap-4">
       <Link
         href={back ? `/logs?${back}` : "/logs"}
         className="inline-flex w-fit items-center gap-1.5 text-sm text-fg-muted hover:text-fg"
@@ -31,7 +51,7 @@ export default async function CallDetailPage({ params, searchParams }: Props) {
         Back to the call log
       </Link>
       <h1 className="text-2xl font-semibold">Call detail</h1>
-      <CallDetail call={call} />
+      <CallDetail call={call} explanation={explanation} curl={curl} />
     </div>
   );
 }
