@@ -21,8 +21,8 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
       </div>
     );
   }
-  const entries = Array.isArray(value)
-    ? value.map((item, index) => [String(index), item] as const)
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? (value as unknown[]).map((item, index) => [String(index), item])
     : Object.entries(value as Record<string, unknown>);
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   return (
