@@ -31,7 +31,10 @@ export default function proxy(request: NextRequest) {
   url.search = "";
   const response = NextResponse.redirect(url);
   // A shared link (/logs?status=429) opens again after signing in (app/(auth)/actions.ts).
-  if (asked !== "/") {
+  // Only for a page the visitor opened: Next's prefetches of links on a page that was open
+  // when the session ended would otherwise overwrite it with wherever the links pointed.
+  const navigation = !request.headers.has("rsc") && !request.headers.has("next-router-prefetch");
+  if (asked !== "/" && navigation) {
     response.cookies.set(RETURN_TO_COOKIE, asked, {
       httpOnly: true,
       sameSite: "lax",

@@ -48,7 +48,7 @@ test("a new developer's first calls show up in the log, the quota bar and the gr
   await expect(rows.nth(1)).toContainText("200");
   await expect(rows.nth(1)).toContainText("Success");
   await rows.nth(0).getByRole("link").click();
-  await expect(page.getByText(refused.error.request_id)).toBeVisible();
+  await expect(page.getByText(refused.error.request_id).first()).toBeVisible();
   await expect(page.getByText("rate_limited").first()).toBeVisible();
 
   // Only the forwarded call counts against the quota; the graph shows both, one failed.
