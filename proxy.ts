@@ -18,10 +18,10 @@ function decodable(path: string): boolean {
 }
 
 export default function proxy(request: NextRequest) {
-  // Next answers a dynamic route whose segment is invalid UTF-8 with a bare 500; such an
-  // address names no call, so show the call log's own "not found" page instead.
+  // Next answers a dynamic route whose segment is invalid UTF-8 with a bare 500 (even after a
+  // rewrite); such an address names no call, so send it to the call log's own "not found" page.
   if (!decodable(request.nextUrl.pathname)) {
-    return NextResponse.rewrite(new URL("/logs/0", request.url));
+    return NextResponse.redirect(new URL("/logs/not-found", request.url));
   }
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (hasSession) return NextResponse.next();

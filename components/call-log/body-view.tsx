@@ -31,7 +31,8 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
         {label}
         {open}
         <span className="text-fg-muted">
-          {entries.length} {Array.isArray(value) ? "items" : "keys"}
+          {entries.length} {Array.isArray(value) ? "item" : "key"}
+          {entries.length === 1 ? "" : "s"}
         </span>
         {close}
       </summary>

@@ -228,7 +228,11 @@ export function AnalyticsSection({ analytics }: { analytics: Analytics }) {
                     </TableCell>
                     <TableCell className="pr-4 sm:pr-5">
                       <Link
-                        href={callLogHref({ q: group.exampleRequestId })}
+                        href={
+                          group.exampleCallId
+                            ? `/logs/${group.exampleCallId}`
+                            : callLogHref({ q: group.exampleRequestId })
+                        }
                         className="font-mono text-xs text-accent hover:underline"
                         title={group.exampleRequestId}
                       >

@@ -4,6 +4,12 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { LatencyPoint } from "@/lib/data/analytics.ts";
 import { formatCount, formatDay, formatLatency } from "@/lib/usage/format.ts";
 
+/** A short axis label: "850 ms", "1.5 s", "34 s". */
+function axisLabel(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${(ms / 1_000).toFixed(1)} s` : `${Math.round(ms / 1_000)} s`;
+}
+
 /** "15:00" for an hourly bucket (UTC), "Nov 20" for a day. */
 function bucketLabel(at: string): string {
   return at.length > 10 ? `${at.slice(11, 16)}` : formatDay(at);
@@ -53,8 +59,8 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             tick={{ fill: "var(--fg-muted)", fontSize: 12 }}
             tickLine={false}
             axisLine={false}
-            width={56}
-            tickFormatter={(value: number) => formatLatency(value)}
+            width={64}
+            tickFormatter={axisLabel}
           />
           <Tooltip content={<PointTooltip />} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

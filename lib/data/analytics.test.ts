@@ -139,6 +139,12 @@ describe("latency and failure analytics", () => {
     expect(limited?.firstSeen.toISOString()).toBe(calls[102]?.createdAt);
     expect(limited?.lastSeen.toISOString()).toBe(calls[101]?.createdAt);
     expect(limited?.exampleRequestId).toBe(calls[101]?.requestId);
+    // …and its row id, so the table links straight to that call.
+    const { rows } = await database.pool.query<{ id: string }>(
+      "SELECT id::text AS id FROM calls WHERE request_id = $1",
+      [calls[101]?.requestId],
+    );
+    expect(limited?.exampleCallId).toBe(rows[0]?.id);
     expect(failures.find((f) => f.outcome === "client_aborted")).toMatchObject({ status: 200, calls: 1 });
     expect(failures.some((f) => f.status === 500)).toBe(false);
     const week = await getAnalytics(user, { range: "7d" }, NOW);

@@ -53,6 +53,8 @@ export type FailureGroup = {
   firstSeen: Date;
   lastSeen: Date;
   exampleRequestId: string;
+  /** The example's row id for its detail page; null once the call itself is gone. */
+  exampleCallId: string | null;
 };
 
 export type Analytics = {
@@ -146,6 +148,13 @@ export async function getAnalytics(
   ]);
 
   const rows = z.array(statsRow).parse(stats.rows);
+  const groups = z.array(failureRow).parse(failures.rows);
+  // The examples' row ids, so each links straight to its call (one lookup on the unique request_id).
+  const examples = await pool.query<{ id: string; request_id: string }>(
+    "SELECT id::text AS id, request_id FROM calls WHERE user_id = $1 AND request_id = ANY($2)",
+    [user.id, groups.map((row) => row.example_request_id)],
+  );
+  const callIds = new Map(examples.rows.map((row) => [row.request_id, row.id]));
   const endpoints = rows
     .map((row) => statsOf(row.endpoint, [row]))
     .sort((a, b) => b.calls - a.calls || a.endpoint.localeCompare(b.endpoint));
@@ -170,18 +179,16 @@ export async function getAnalytics(
         ...percentiles(hist),
       };
     }),
-    failures: z
-      .array(failureRow)
-      .parse(failures.rows)
-      .map((row) => ({
-        endpoint: row.endpoint,
-        status: row.status,
-        errorCode: row.error_code || null,
-        outcome: row.outcome,
-        calls: row.calls,
-        firstSeen: row.first_seen,
-        lastSeen: row.last_seen,
-        exampleRequestId: row.example_request_id,
-      })),
+    failures: groups.map((row) => ({
+      endpoint: row.endpoint,
+      status: row.status,
+      errorCode: row.error_code || null,
+      outcome: row.outcome,
+      calls: row.calls,
+      firstSeen: row.first_seen,
+      lastSeen: row.last_seen,
+      exampleRequestId: row.example_request_id,
+      exampleCallId: callIds.get(row.example_request_id) ?? null,
+    })),
   };
 }
