@@ -31,9 +31,10 @@ export default function proxy(request: NextRequest) {
   url.search = "";
   const response = NextResponse.redirect(url);
   // A shared link (/logs?status=429) opens again after signing in (app/(auth)/actions.ts).
-  // Only for a page the visitor opened: Next's prefetches of links on a page that was open
-  // when the session ended would otherwise overwrite it with wherever the links pointed.
-  const navigation = !request.headers.has("rsc") && !request.headers.has("next-router-prefetch");
+  // Only for a page the visitor opened (the browser's own Sec-Fetch-Dest, which scripts cannot
+  // set): the router's fetches for links on a page open when the session ended would otherwise
+  // overwrite it with wherever those links pointed.
+  const navigation = request.headers.get("sec-fetch-dest") === "document";
   if (asked !== "/" && navigation) {
     response.cookies.set(RETURN_TO_COOKIE, asked, {
       httpOnly: true,
