@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { bucketOf } from "../analytics/histogram.ts";
 import { testDatabase } from "../db/test-database.ts";
 import type { CallRecord } from "../recorder/call-record.ts";

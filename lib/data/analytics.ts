@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SessionUser } from "../auth/session.ts";
+import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { addHistograms, percentiles, type Percentiles } from "../analytics/histogram.ts";
 import type { AnalyticsRange, AnalyticsView } from "../schemas/analytics.ts";
