@@ -166,12 +166,17 @@ describe("no plaintext key anywhere after creation", () => {
         ];
         for (const res of await Promise.all(calls)) await res.text();
       }
-      await gateway.gateway.flush();
-      const { rows } = await database.pool.query<{ payloads: number }>(
-        "SELECT count(*)::int AS payloads FROM call_payloads WHERE user_id = $1",
-        [actor.id],
-      );
-      capturedPayloads = rows[0]?.payloads ?? 0;
+      // A call is recorded when the server closes its response, which can come just after the
+      // client has read the body: flush until every call is in (or 5 s have passed).
+      for (let tries = 0; tries < 50 && capturedPayloads < plaintexts.length * 3; tries += 1) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        await gateway.gateway.flush();
+        const { rows } = await database.pool.query<{ payloads: number }>(
+          "SELECT count(*)::int AS payloads FROM call_payloads WHERE user_id = $1",
+          [actor.id],
+        );
+        capturedPayloads = rows[0]?.payloads ?? 0;
+      }
     } finally {
       await gateway.close();
     }
