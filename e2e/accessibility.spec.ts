@@ -42,8 +42,10 @@ async function setUp(page: Page): Promise<Account> {
       async () => {
         await page.goto("/logs");
         callPath =
+          // A table row on a wide screen, a card on a phone.
           (await page
-            .getByTestId("call-row")
+            .getByTestId(/^call-(row|card)$/)
+            .filter({ visible: true })
             .first()
             .getByRole("link")
             .first()
