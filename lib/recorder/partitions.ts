@@ -1,3 +1,4 @@
+import { PeriodicTask } from "./periodic.ts";
 import type pg from "pg";
 import { z } from "zod";
 
@@ -128,42 +129,14 @@ function createPartition(pool: pg.Pool, table: Table, name: string, start: Date,
   });
 }
 
-/**
- * Runs {@link maintainPartitions} at start and then every `everyMs` (hourly by default),
- * in every gateway process: creating what exists or dropping what is gone is a no-op.
- */
-export class CallLogPartitions {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+/** Runs {@link maintainPartitions} at start and then hourly (see {@link PeriodicTask}). */
+export class CallLogPartitions extends PeriodicTask {
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly retention: PartitionRetention,
-    private readonly onError: (message: string) => void,
-    private readonly everyMs = 60 * 60 * 1000,
-  ) {}
-
-  /** One pass now; a pass already running is joined rather than doubled. */
-  run(): Promise<void> {
-    this.running ??= maintainPartitions(this.pool, this.retention)
-      .then(
-        () => undefined,
-        (error: unknown) => this.onError(`call log partitions: ${(error as Error).message}`),
-      )
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  start(): void {
-    void this.run();
-    this.timer ??= setInterval(() => void this.run(), this.everyMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and waits for a pass in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    pool: pg.Pool,
+    retention: PartitionRetention,
+    onError: (message: string) => void,
+    everyMs?: number,
+  ) {
+    super("call log partitions", () => maintainPartitions(pool, retention), onError, everyMs);
   }
 }

@@ -1,3 +1,4 @@
+import { PeriodicTask } from "./periodic.ts";
 import type pg from "pg";
 
 // Through the created_at index, a few thousand rows per statement: each statement is short,
@@ -22,42 +23,9 @@ export async function deleteExpiredPayloads(pool: pg.Pool, days: number, batchSi
   }
 }
 
-/**
- * Runs {@link deleteExpiredPayloads} at start and then every `everyMs` (hourly by default).
- * Several gateway instances may each run it: deleting what another just deleted is a no-op.
- */
-export class PayloadRetention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly days: number,
-    private readonly onError: (message: string) => void,
-    private readonly everyMs = 60 * 60 * 1000,
-  ) {}
-
-  /** One pass now; a pass already running is joined rather than doubled. */
-  run(): Promise<void> {
-    this.running ??= deleteExpiredPayloads(this.pool, this.days)
-      .then(
-        () => undefined,
-        (error: unknown) => this.onError(`payload retention: ${(error as Error).message}`),
-      )
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  start(): void {
-    void this.run();
-    this.timer ??= setInterval(() => void this.run(), this.everyMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and waits for a pass in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+/** Runs {@link deleteExpiredPayloads} at start and then hourly (see {@link PeriodicTask}). */
+export class PayloadRetention extends PeriodicTask {
+  constructor(pool: pg.Pool, days: number, onError: (message: string) => void, everyMs?: number) {
+    super("payload retention", () => deleteExpiredPayloads(pool, days), onError, everyMs);
   }
 }
