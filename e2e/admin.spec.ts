@@ -146,7 +146,8 @@ test("an admin searches users, opens one, suspends, unsuspends, promotes and del
   await dialog.getByRole("button", { name: "Delete account" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("link", { name: memberEmail })).toHaveCount(0);
-  expect((await call()).status).toBe(401);
+  // A deleted account's key is refused within the 1 s key changes take to reach the gateway.
+  await expect.poll(async () => (await call()).status, { timeout: 3_000 }).toBe(401);
 
   // Your own account cannot be demoted, suspended or deleted from here.
   await page.goto("/admin?q=" + encodeURIComponent(adminEmail));
