@@ -17,7 +17,7 @@ import { callBatches, getCall, listCalls } from "../lib/data/calls.ts";
 import { getQuota, getUsageOverview } from "../lib/data/usage.ts";
 import { ANALYTICS_RANGES } from "../lib/schemas/analytics.ts";
 import { encodeCursor, parseCallFilters, type CallFilters } from "../lib/schemas/call-filters.ts";
-import { csvHeaderLine, csvLine } from "../lib/usage/calls-csv.ts";
+import { csvHeaderLine, csvLine } from "../lib/call-log/calls-csv.ts";
 
 const TOTAL = Number(process.env.BENCH_CALLS ?? 10_000_000);
 const CHUNK = 1_000_000;

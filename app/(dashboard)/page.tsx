@@ -14,7 +14,7 @@ import { getUsageOverview } from "@/lib/data/usage.ts";
 import { parseAnalyticsView } from "@/lib/schemas/analytics.ts";
 import { env } from "@/lib/env.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount, formatDay, formatPercent } from "@/lib/usage/format.ts";
+import { formatCount, formatDay, formatPercent } from "@/lib/format.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
 import type { FormState } from "@/lib/auth/form-state.ts";
-import { countOf } from "@/lib/usage/format.ts";
+import { countOf } from "@/lib/format.ts";
 import type { FormAction } from "./form-action.ts";
 
 /**

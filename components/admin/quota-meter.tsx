@@ -1,4 +1,4 @@
-import { formatCount } from "@/lib/usage/format.ts";
+import { formatCount } from "@/lib/format.ts";
 
 /** "1,234 / 20,000" with a thin bar, red from 90 %. */
 export function QuotaMeter({ email, used, quota }: { email: string; used: number; quota: number }) {

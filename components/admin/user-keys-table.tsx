@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge.tsx";
 import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeyUsage } from "@/lib/data/usage.ts";
-import { formatCount } from "@/lib/usage/format.ts";
+import { formatCount } from "@/lib/format.ts";
 
 /** Another account's keys with their last 30 days of calls, read-only. */
 export function UserKeysTable({ keys }: { keys: KeyUsage[] }) {

@@ -1,6 +1,6 @@
 import type { CapturedMessage } from "@/lib/data/calls.ts";
-import { parseBody, type SseEvent } from "@/lib/usage/body-format.ts";
-import { formatBytes } from "@/lib/usage/format.ts";
+import { parseBody, type SseEvent } from "@/lib/call-log/body-format.ts";
+import { formatBytes } from "@/lib/format.ts";
 
 const box = "max-h-96 overflow-auto rounded-md border border-border bg-surface-muted p-3 font-mono text-xs";
 

@@ -6,9 +6,9 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { cn } from "@/components/ui/cn.ts";
 import type { CallDetail as CallDetailData, CapturedMessage } from "@/lib/data/calls.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import type { Explanation } from "@/lib/usage/call-messages.ts";
-import { formatBytes } from "@/lib/usage/format.ts";
-import { formatMs } from "@/lib/usage/timing.ts";
+import type { Explanation } from "@/lib/call-log/call-messages.ts";
+import { formatBytes } from "@/lib/format.ts";
+import { formatMs } from "@/lib/call-log/timing.ts";
 import { BodyView } from "./body-view.tsx";
 import { HeadersTable } from "./headers-table.tsx";
 import { ResultBadge, StatusCode } from "./result-badge.tsx";

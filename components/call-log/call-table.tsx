@@ -2,7 +2,7 @@ import Link from "next/link";
 import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { CallRow } from "@/lib/data/calls.ts";
-import { formatLatency } from "@/lib/usage/format.ts";
+import { formatLatency } from "@/lib/format.ts";
 import { ResultBadge, StatusCode } from "./result-badge.tsx";
 
 /**

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge.tsx";
-import { isFailure, type CallOutcome } from "@/lib/usage/outcome.ts";
+import { isFailure, type CallOutcome } from "@/lib/schemas/outcome.ts";
 
 /** Success or failure (an error status, or a client that hung up), as the Result column and the detail show it. */
 export function ResultBadge({ call }: { call: { status: number; outcome: CallOutcome } }) {

@@ -1,5 +1,5 @@
 import { cn } from "@/components/ui/cn.ts";
-import { formatMs, timingSegments, type TimingSegment } from "@/lib/usage/timing.ts";
+import { formatMs, timingSegments, type TimingSegment } from "@/lib/call-log/timing.ts";
 
 const COLORS: Record<TimingSegment["kind"], string> = {
   gateway: "bg-fg-muted",

@@ -5,7 +5,7 @@ import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { Analytics, FailureGroup } from "@/lib/data/analytics.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount, formatLatency } from "@/lib/usage/format.ts";
+import { formatCount, formatLatency } from "@/lib/format.ts";
 import { analyticsHref, windowFrom } from "./analytics-links.ts";
 import { LatencyChart } from "./latency-chart.tsx";
 import { RangePicker } from "./range-picker.tsx";

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import type { DailyCount } from "@/lib/usage/calendar.ts";
-import { formatCount, formatDay } from "@/lib/usage/format.ts";
+import type { DailyCount } from "@/lib/time/calendar.ts";
+import { formatCount, formatDay } from "@/lib/format.ts";
 
 type TooltipProps = {
   active?: boolean;

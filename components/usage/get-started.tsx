@@ -2,7 +2,7 @@ import { KeyRound, Terminal } from "lucide-react";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
-import { curlCommand } from "@/lib/usage/curl.ts";
+import { curlCommand } from "@/lib/call-log/curl.ts";
 import { CopyButton } from "./copy-button.tsx";
 
 /**

@@ -5,7 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeyUsage } from "@/lib/data/usage.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount } from "@/lib/usage/format.ts";
+import { formatCount } from "@/lib/format.ts";
 
 /**
  * Calls per key over the window (from the UTC day `since`), busiest first; idle keys are

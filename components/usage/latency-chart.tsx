@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { LatencyPoint } from "@/lib/data/analytics.ts";
-import { formatCount, formatDay, formatLatency } from "@/lib/usage/format.ts";
+import { formatCount, formatDay, formatLatency } from "@/lib/format.ts";
 
 /** A short axis label: "850 ms", "1.5 s", "34 s". */
 function axisLabel(ms: number): string {

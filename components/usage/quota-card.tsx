@@ -1,7 +1,7 @@
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { cn } from "@/components/ui/cn.ts";
 import type { QuotaStatus } from "@/lib/data/usage.ts";
-import { formatCount, formatPercent, formatUtc } from "@/lib/usage/format.ts";
+import { formatCount, formatPercent, formatUtc } from "@/lib/format.ts";
 import { ResetTime } from "./local-time.tsx";
 
 /** This month's quota bar: "8,750 / 20,000 calls", percent, remaining and when it resets. */

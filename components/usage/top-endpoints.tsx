@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import type { EndpointUsage } from "@/lib/data/usage.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount } from "@/lib/usage/format.ts";
+import { formatCount } from "@/lib/format.ts";
 
 /**
  * A ranked list of endpoints (patterns such as `/status/:code` group paths with ids) with a

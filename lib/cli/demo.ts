@@ -8,7 +8,7 @@ import { createKey } from "../data/keys.ts";
 import { newPasswordSchema } from "../auth/new-password.schema.ts";
 import { createUser, setPassword } from "../data/users.ts";
 import { writeCalls } from "../recorder/sql.ts";
-import { demoTraffic } from "../usage/demo-traffic.ts";
+import { demoTraffic } from "./demo-traffic.ts";
 import { actingUser } from "./usage.ts";
 import { CliError, type Command } from "./command.ts";
 

@@ -6,7 +6,7 @@ import type { Database } from "../db/client.ts";
 import { listCalls, type CallRow } from "../data/calls.ts";
 import { getUsageOverview } from "../data/usage.ts";
 import { parseCallFilters } from "../schemas/call-filters.ts";
-import { isFailure } from "../usage/outcome.ts";
+import { isFailure } from "../schemas/outcome.ts";
 import { CliError, required, type Command } from "./command.ts";
 
 /** The account an operator command acts as; a CliError naming the email if there is none. */

@@ -15,7 +15,7 @@ import {
   type UserSummary,
   type UserWithUsage,
 } from "../data/users.ts";
-import { countOf } from "../usage/format.ts";
+import { countOf } from "../format.ts";
 import { CliError, required, type Command } from "./command.ts";
 
 /** Turns the data layer's expected refusals into one-line operator errors. */

@@ -3,8 +3,8 @@ import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import { addHistograms, percentiles, type Percentiles } from "../analytics/histogram.ts";
 import type { AnalyticsRange, AnalyticsView } from "../schemas/analytics.ts";
-import { lastUtcDays } from "../usage/calendar.ts";
-import { callOutcomes } from "../usage/outcome.ts";
+import { lastUtcDays } from "../time/calendar.ts";
+import { callOutcomes } from "../schemas/outcome.ts";
 
 // Latency and failure analytics. Everything here reads the rollups of migration 0010_2
 // (usage_hourly and failures_hourly for 24 h, usage_endpoint_daily and failures_daily for

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import type { CallFilters, Cursor, StatusTerm } from "../schemas/call-filters.ts";
-import type { CallOutcome } from "../usage/outcome.ts";
+import type { CallOutcome } from "../schemas/outcome.ts";
 
 /** One recorded call as the call log shows it, with its key's display name. */
 export type CallRow = {
@@ -112,7 +112,7 @@ function toRow(row: DbRow): CallRow {
   };
 }
 
-// "Failed" everywhere (lib/usage/outcome.ts isFailure): an error status or a client that hung
+// "Failed" everywhere (lib/schemas/outcome.ts isFailure): an error status or a client that hung
 // up before the answer was complete. Spelled exactly as migration 0010's partial index.
 const FAILED_SQL = "c.status >= 400 OR c.outcome = 'client_aborted'";
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { type SessionUser, requireAdminActor } from "../actor.ts";
 import { db } from "../db/client.ts";
-import { countOf } from "../usage/format.ts";
+import { countOf } from "../format.ts";
 
 export type Plan = {
   id: number;

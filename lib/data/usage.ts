@@ -1,6 +1,6 @@
 import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
-import { lastUtcDays, utcMonth, zeroFillDays, type DailyCount } from "../usage/calendar.ts";
+import { lastUtcDays, utcMonth, zeroFillDays, type DailyCount } from "../time/calendar.ts";
 import { errorRate, quotaSummary, type Quota } from "../usage/quota.ts";
 
 // Everything here reads the usage_daily rollup (and api_keys, plans), never the raw

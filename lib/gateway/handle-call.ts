@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CallRecord, Recorder } from "../recorder/recorder.ts";
-import { outcomeOf } from "../usage/outcome.ts";
+import { outcomeOf } from "../schemas/outcome.ts";
 import type { KeyCache, KeyEntry, KeyLookup } from "./auth-cache.ts";
 import { payloadOf, redactKeys, redactQuery, type CaptureSettings } from "./capture.ts";
 import { sendError, type GatewayErrorCode } from "./errors.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { callOutcomes } from "../usage/outcome.ts";
+import { callOutcomes } from "../schemas/outcome.ts";
 
 const timing = z.number().nonnegative().nullable();
 

@@ -10,7 +10,7 @@ import { requireAdmin } from "@/lib/auth/session.ts";
 import { countUsersByPlan, DEFAULT_PLAN, listPlans } from "@/lib/data/plans.ts";
 import { getCaptureSettings } from "@/lib/data/settings.ts";
 import { listUsersWithUsage, userListQuerySchema } from "@/lib/data/users.ts";
-import { countOf } from "@/lib/usage/format.ts";
+import { countOf } from "@/lib/format.ts";
 import {
   createPlanAction,
   deletePlanAction,

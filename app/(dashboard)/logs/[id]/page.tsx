@@ -8,8 +8,8 @@ import { getCallDetail } from "@/lib/data/calls.ts";
 import { getQuota } from "@/lib/data/usage.ts";
 import { env } from "@/lib/env.ts";
 import { filtersToQuery, rawFilters } from "@/lib/schemas/call-filters.ts";
-import { explainCall, upstreamErrorMessage } from "@/lib/usage/call-messages.ts";
-import { curlCommand } from "@/lib/usage/curl.ts";
+import { explainCall, upstreamErrorMessage } from "@/lib/call-log/call-messages.ts";
+import { curlCommand } from "@/lib/call-log/curl.ts";
 
 export const metadata: Metadata = { title: "Call detail" };
 

@@ -1,7 +1,7 @@
 import { currentUser } from "@/lib/auth/session.ts";
 import { callBatches } from "@/lib/data/calls.ts";
 import { parseCallFilters } from "@/lib/schemas/call-filters.ts";
-import { csvHeaderLine, csvLine } from "@/lib/usage/calls-csv.ts";
+import { csvHeaderLine, csvLine } from "@/lib/call-log/calls-csv.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -13,7 +13,7 @@ import { requireAdmin } from "@/lib/auth/session.ts";
 import { listPlans } from "@/lib/data/plans.ts";
 import { getUsageOverview } from "@/lib/data/usage.ts";
 import { getUserWithUsage, UserNotFoundError } from "@/lib/data/users.ts";
-import { countOf, formatPercent } from "@/lib/usage/format.ts";
+import { countOf, formatPercent } from "@/lib/format.ts";
 import { changeAccountAction, deleteUserAction, setUserPlanAction } from "../../actions.ts";
 
 export const metadata: Metadata = { title: "Account" };

@@ -1,5 +1,5 @@
 import type { CallRecord } from "../recorder/call-record.ts";
-import { outcomeOf } from "./outcome.ts";
+import { outcomeOf } from "../schemas/outcome.ts";
 
 // Realistic-looking traffic for `demo seed`: a weekly rhythm, business hours, a slow
 // growth trend, a few endpoints of the sample API, and the failures people debug with

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RECORDED_ERROR_CODES } from "../schemas/error-codes.ts";
 import { explainCall, upstreamErrorMessage, type ExplainContext } from "./call-messages.ts";
-import { outcomeOf } from "./outcome.ts";
+import { outcomeOf } from "../schemas/outcome.ts";
 
 const context: ExplainContext = {
   plan: { name: "Basic", rpm: 60 },

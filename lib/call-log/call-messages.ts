@@ -2,8 +2,8 @@
 // own messages (lib/gateway/errors.ts) go in the response; these are for someone reading the
 // log later, with the account's plan and the call's own headers and body at hand.
 import type { RecordedErrorCode } from "../schemas/error-codes.ts";
-import { isFailure, type CallOutcome } from "./outcome.ts";
-import { formatCount, formatUtc } from "./format.ts";
+import { isFailure, type CallOutcome } from "../schemas/outcome.ts";
+import { formatCount, formatUtc } from "../format.ts";
 
 /** What the explanation can draw on besides the call itself. */
 export type ExplainContext = {

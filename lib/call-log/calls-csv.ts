@@ -1,5 +1,5 @@
 import type { CallRow } from "../data/calls.ts";
-import { isFailure } from "./outcome.ts";
+import { isFailure } from "../schemas/outcome.ts";
 
 /** The export's columns, in order: the call log's columns plus the detail fields. */
 export const CSV_HEADER = [
