@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type pg from "pg";
-import { monthOf, nextMonthStart } from "./month.ts";
+import { monthOf, nextMonthStart } from "../time/calendar.ts";
 
 export type Plan = { slug: string; rpm: number; monthlyQuota: number };
 

@@ -7,7 +7,7 @@ import { sendError, type GatewayErrorCode } from "./errors.ts";
 import { answerError, forward, type ForwardOutcome, type Upstream } from "./forward.ts";
 import { clientIp, findKey, type KeySource } from "./headers.ts";
 import type { KeyHashes } from "./key-hashes.ts";
-import { resetOf, secondsToReset } from "./month.ts";
+import { resetOf, secondsToReset } from "../time/calendar.ts";
 import type { Admission, Limiter } from "./limiter.ts";
 
 /** What one call needs from the running gateway. */

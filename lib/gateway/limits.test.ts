@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_OPERATOR } from "../actor.ts";
 import { changeAccount } from "../data/users.ts";
 import { testDatabase } from "../db/test-database.ts";
-import { monthOf } from "./month.ts";
+import { monthOf } from "../time/calendar.ts";
 import {
   callsOf,
   createAccount,

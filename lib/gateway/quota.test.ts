@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthOf } from "./month.ts";
+import { monthOf } from "../time/calendar.ts";
 import { QuotaCounters } from "./quota.ts";
 
 const now = Date.parse("2026-05-20T12:00:00Z");

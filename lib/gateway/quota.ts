@@ -1,4 +1,4 @@
-import { monthOf } from "./month.ts";
+import { monthOf } from "../time/calendar.ts";
 
 type Counter = {
   /** Billable calls this month as far as this instance knows (database + its own). */

@@ -1,7 +1,7 @@
 import { Redis, type Result } from "ioredis";
 import type { Plan } from "./auth-cache.ts";
 import type { Admission, Limiter, LimiterMode, LocalLimiter } from "./limiter.ts";
-import { monthOf, nextMonthStart } from "./month.ts";
+import { monthOf, nextMonthStart } from "../time/calendar.ts";
 
 const WINDOW_MS = 60_000;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
-import { monthOf } from "./month.ts";
+import { monthOf } from "../time/calendar.ts";
 import { startTestRedis, type TestRedis } from "./redis-test-server.ts";
 import {
   burst,

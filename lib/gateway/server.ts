@@ -16,7 +16,7 @@ import { handleCall, type Services } from "./handle-call.ts";
 import { KeyHashes } from "./key-hashes.ts";
 import { LocalLimiter, type Limiter, type LimiterMode } from "./limiter.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { monthOf } from "./month.ts";
+import { monthOf } from "../time/calendar.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
 import { RedisLimiter, type RedisLimiterOptions } from "./redis-limiter.ts";

@@ -7,6 +7,7 @@ import type { Database } from "../db/client.ts";
 import { generateKey, type NewKey } from "../keys/key.ts";
 import type { CallRecord } from "../recorder/call-record.ts";
 import { startSampleApi, type SampleApi } from "../sample-api/server.ts";
+import { monthOf } from "../time/calendar.ts";
 import { startGateway, type Gateway, type GatewayConfig, type GatewayOptions } from "./server.ts";
 
 // Test data goes in with plain SQL: the keys data layer is written by another engineer
@@ -66,8 +67,8 @@ export async function usageOf(pool: pg.Pool, userId: string) {
   const result = await pool.query<{ calls: number; failures: number; billable: number }>(
     `SELECT COALESCE(SUM(calls), 0)::int AS calls, COALESCE(SUM(failures), 0)::int AS failures,
             COALESCE(SUM(billable), 0)::int AS billable
-     FROM usage_daily WHERE user_id = $1 AND day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date`,
-    [userId],
+     FROM usage_daily WHERE user_id = $1 AND day >= $2::date`,
+    [userId, monthOf(Date.now())],
   );
   return result.rows[0]!;
 }

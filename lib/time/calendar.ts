@@ -22,11 +22,48 @@ export function lastUtcDays(now: Date, count: number): string[] {
   return Array.from({ length: count }, (_, i) => utcDay(new Date(today - (count - 1 - i) * DAY_MS)));
 }
 
-/** The UTC calendar month of an instant: quotas reset at 00:00 UTC on the 1st (docs/gateway.md#what-counts-against-the-quota). */
-export function utcMonth(now: Date): { start: Date; resetsAt: Date } {
-  const year = now.getUTCFullYear();
-  const month = now.getUTCMonth();
-  return { start: new Date(Date.UTC(year, month, 1)), resetsAt: new Date(Date.UTC(year, month + 1, 1)) };
+// The UTC month is the quota's period: quotas reset at 00:00 UTC on the 1st
+// (docs/gateway.md#what-counts-against-the-quota). Every month rule below goes through
+// `monthBounds`. The gateway asks for the current month on every call; remembering the last
+// month's bounds turns that into two comparisons.
+let cachedMonth = { start: 0, end: 0, key: "", reset: "" };
+
+function monthBounds(at: number) {
+  if (at < cachedMonth.start || at >= cachedMonth.end) {
+    const d = new Date(at);
+    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    cachedMonth = { start, end, key: utcDay(new Date(start)), reset: new Date(end).toISOString() };
+  }
+  return cachedMonth;
+}
+
+const epochMs = (at: Date | number) => (typeof at === "number" ? at : at.getTime());
+
+/** The UTC calendar month of an instant: when it started and when its quota resets. */
+export function utcMonth(at: Date | number): { start: Date; resetsAt: Date } {
+  const { start, end } = monthBounds(epochMs(at));
+  return { start: new Date(start), resetsAt: new Date(end) };
+}
+
+/** The first day of `at`'s UTC month, as `YYYY-MM-01` (also the quota counter's key). */
+export function monthOf(at: Date | number): string {
+  return monthBounds(epochMs(at)).key;
+}
+
+/** When `at`'s month's quota resets, as ISO 8601 (the X-Quota-Reset header). */
+export function resetOf(at: number): string {
+  return monthBounds(at).reset;
+}
+
+/** The instant the month after `at`'s UTC month starts. */
+export function nextMonthStart(at: Date | number): Date {
+  return new Date(monthBounds(epochMs(at)).end);
+}
+
+/** Whole seconds from `now` until the quota resets (at least 1). */
+export function secondsToReset(now: number): number {
+  return Math.max(1, Math.ceil((monthBounds(now).end - now) / 1000));
 }
 
 export type DailyCount = { day: string; success: number; failed: number };

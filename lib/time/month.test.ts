@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthOf, nextMonthStart, resetOf, secondsToReset } from "./month.ts";
+import { monthOf, nextMonthStart, resetOf, secondsToReset } from "./calendar.ts";
 
 describe("UTC months", () => {
   it("runs where local time is not UTC (vitest.config.ts sets TZ), so the rest proves something", () => {
