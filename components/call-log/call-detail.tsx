@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { CopyButton } from "@/components/usage/copy-button.tsx";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
 import { LocalTime } from "@/components/ui/local-time.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { cn } from "@/components/ui/cn.ts";

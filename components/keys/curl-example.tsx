@@ -1,4 +1,4 @@
-import { CopyButton } from "./copy-button.tsx";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
 
 /** The first call a new user makes: a curl line against this installation's gateway. */
 export function CurlExample({ gatewayUrl }: { gatewayUrl: string }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { TriangleAlert } from "lucide-react";
-import { CopyButton } from "./copy-button.tsx";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
 import { useInitialFocus } from "./use-initial-focus.ts";
 
 /**

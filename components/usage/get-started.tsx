@@ -3,7 +3,7 @@ import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { curlCommand } from "@/lib/call-log/curl.ts";
-import { CopyButton } from "./copy-button.tsx";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
 
 /**
  * The empty state: what to do next when there are no calls yet. Without a key, step 1
