@@ -1,7 +1,7 @@
 // Why a recorded call failed and what to do about it, for the call detail page. The gateway's
 // own messages (lib/gateway/errors.ts) go in the response; these are for someone reading the
 // log later, with the account's plan and the call's own headers and body at hand.
-import type { RecordedErrorCode } from "../schemas/error-codes.ts";
+import { isRecordedErrorCode, type RecordedErrorCode } from "../schemas/error-codes.ts";
 import { isFailure, type CallOutcome } from "../schemas/outcome.ts";
 import { formatCount, formatUtc } from "../format.ts";
 
@@ -124,10 +124,6 @@ const UPSTREAM: Record<number, string> = {
   504: "A proxy in front of the upstream API timed out.",
 };
 
-function isRecordedCode(code: string): code is RecordedErrorCode {
-  return Object.hasOwn(GATEWAY, code);
-}
-
 /**
  * Why a call failed and what to do; null for a success. A gateway code explains itself
  * (with the plan's numbers); an upstream error quotes the upstream's own message when its
@@ -137,7 +133,7 @@ export function explainCall(
   call: { status: number; outcome: CallOutcome; errorCode: string | null },
   context: ExplainContext,
 ): Explanation | null {
-  if (call.errorCode && isRecordedCode(call.errorCode)) return GATEWAY[call.errorCode](context);
+  if (call.errorCode && isRecordedErrorCode(call.errorCode)) return GATEWAY[call.errorCode](context);
   if (call.errorCode) {
     return {
       tone: "warning",

@@ -52,11 +52,6 @@ const MESSAGE: Record<GatewayErrorCode, string> = {
 /** Every code the gateway answers with (the README lists all but `bad_request`). */
 export const gatewayErrorCodes = Object.keys(STATUS) as GatewayErrorCode[];
 
-/** The HTTP status docs/gateway.md#errors gives an error code. */
-export function statusOf(code: GatewayErrorCode): number {
-  return STATUS[code];
-}
-
 /** The exact JSON body docs/gateway.md#errors prescribes for errors the gateway makes. */
 export function errorBody(code: GatewayErrorCode, requestId: string, message = MESSAGE[code]): string {
   return JSON.stringify({ error: { code, message, request_id: requestId } });
