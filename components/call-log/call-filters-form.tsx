@@ -9,7 +9,7 @@ import { Card, CardContent } from "@/components/ui/card.tsx";
 import { Field } from "@/components/ui/field.tsx";
 import { Input, Select } from "@/components/ui/input.tsx";
 import { useHydrated } from "@/components/usage/use-hydrated.ts";
-import { FILTER_NAMES, filtersToQuery, type FilterName } from "@/lib/schemas/call-filters.ts";
+import { FILTER_NAMES, filterInstant, filtersToQuery, type FilterName } from "@/lib/schemas/call-filters.ts";
 import { RECORDED_ERROR_CODES } from "@/lib/schemas/error-codes.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -27,11 +27,14 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** An instant from the URL as a `datetime-local` value in the browser's time zone. */
-function toLocalInput(value: string | undefined, hydrated: boolean): string {
-  if (!value) return "";
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) return "";
+/**
+ * A `from`/`to` value from the URL as a `datetime-local` value in the browser's time zone,
+ * read as the server filters by it (a bare day as `to` shows its exclusive end, the next
+ * day's 00:00 UTC, so the range reads the same as it filters).
+ */
+function toLocalInput(value: string | undefined, bound: "from" | "to", hydrated: boolean): string {
+  const date = value ? filterInstant(value, bound) : undefined;
+  if (!date) return "";
   if (!hydrated) return date.toISOString().slice(0, 16);
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
@@ -48,12 +51,6 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
   const hydrated = useHydrated();
   const active = FILTER_NAMES.filter((name) => values[name]).length;
   const [open, setOpen] = useState(Object.keys(errors).length > 0);
-  // Day links from the overview use whole UTC days ("to" includes that day); show the
-  // exclusive end instant in the picker so the range reads the same as it filters.
-  const toValue =
-    values.to && /^\d{4}-\d{2}-\d{2}$/.test(values.to)
-      ? new Date(Date.parse(`${values.to}T00:00:00Z`) + 86_400_000).toISOString()
-      : values.to;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -243,7 +240,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
                   {...control}
                   type="datetime-local"
                   name="from"
-                  defaultValue={toLocalInput(values.from, hydrated)}
+                  defaultValue={toLocalInput(values.from, "from", hydrated)}
                 />
               )}
             </Field>
@@ -259,7 +256,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
                   {...control}
                   type="datetime-local"
                   name="to"
-                  defaultValue={toLocalInput(toValue, hydrated)}
+                  defaultValue={toLocalInput(values.to, "to", hydrated)}
                 />
               )}
             </Field>

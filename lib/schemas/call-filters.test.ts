@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeCursor, filtersToQuery, parseCallFilters, rawFilters } from "./call-filters.ts";
+import { encodeCursor, filterInstant, filtersToQuery, parseCallFilters, rawFilters } from "./call-filters.ts";
 
 function errorsOf(params: Record<string, string>) {
   const result = parseCallFilters(params);
@@ -150,5 +150,19 @@ describe("call filters", () => {
     const raw = rawFilters({ status: "5xx", endpoint: "/v2/price", nonsense: "x", ip: "" });
     expect(raw).toEqual({ status: "5xx", endpoint: "/v2/price" });
     expect(filtersToQuery(raw, encoded)).toBe(`status=5xx&endpoint=%2Fv2%2Fprice&cursor=${encoded}`);
+  });
+});
+
+describe("filterInstant, the one reading of `from` and `to`", () => {
+  it("reads a bare day as its start, or as `to` as the next day's start (the whole day)", () => {
+    expect(filterInstant("2026-11-20", "from")?.toISOString()).toBe("2026-11-20T00:00:00.000Z");
+    expect(filterInstant("2026-11-20", "to")?.toISOString()).toBe("2026-11-21T00:00:00.000Z");
+    expect(filterInstant("2026-12-31", "to")?.toISOString()).toBe("2027-01-01T00:00:00.000Z");
+  });
+
+  it("reads a time without a zone as UTC and keeps an explicit offset", () => {
+    expect(filterInstant("2026-11-20T10:00", "to")?.toISOString()).toBe("2026-11-20T10:00:00.000Z");
+    expect(filterInstant("2026-11-20T10:00+02:00", "from")?.toISOString()).toBe("2026-11-20T08:00:00.000Z");
+    expect(filterInstant("yesterday", "from")).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-
+import { nextUtcDay, startOfUtcDay } from "../time/calendar.ts";
 import { isRecordedErrorCode, RECORDED_ERROR_CODES } from "./error-codes.ts";
 
 /**
@@ -122,28 +122,37 @@ const ip = z
   .trim()
   .pipe(z.union([z.ipv4(), z.ipv6()], { error: "IP address must look like 203.0.113.7 or 2001:db8::1" }));
 
-const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 /**
- * An instant: ISO 8601 with `Z` or an offset, or without one (read as UTC), or a bare
- * `YYYY-MM-DD` (00:00 UTC that day; for `to`, the whole day is included).
+ * The instant a `from` or `to` value names: ISO 8601 with `Z` or an offset, or without one
+ * (read as UTC), or a bare `YYYY-MM-DD` — 00:00 UTC that day, except as `to`, where a bare
+ * day means the whole day: up to (not including) 00:00 UTC the next day. The one reading of
+ * the rule: the schema filters with it and the filter form shows it. Undefined if unreadable.
  */
-function instant(label: string, endOfDay: boolean) {
+export function filterInstant(value: string, bound: "from" | "to"): Date | undefined {
+  const text = value.trim();
+  let date: Date;
+  if (DATE_ONLY.test(text)) {
+    date = startOfUtcDay(bound === "to" ? nextUtcDay(text) : text);
+  } else {
+    const hasZone = /(?:z|[+-]\d{2}:?\d{2})$/i.test(text);
+    date = new Date(hasZone ? text : `${text}Z`);
+  }
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function instant(label: string, bound: "from" | "to") {
+  const message = `${label} must be a date like 2026-11-20 or a time like 2026-11-20T14:30:00Z`;
+  const iso = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]);
   return z
     .string()
     .trim()
-    .refine(
-      (value) =>
-        z.iso.date().safeParse(value).success ||
-        z.iso.datetime({ offset: true, local: true }).safeParse(value).success,
-      `${label} must be a date like 2026-11-20 or a time like 2026-11-20T14:30:00Z`,
-    )
-    .transform((value) => {
-      if (dateOnly.test(value)) {
-        const start = new Date(`${value}T00:00:00.000Z`);
-        return endOfDay ? new Date(start.getTime() + 86_400_000) : start;
-      }
-      const hasZone = /(?:z|[+-]\d{2}:?\d{2})$/i.test(value);
-      return new Date(hasZone ? value : `${value}Z`);
+    .transform((value, context) => {
+      const date = iso.safeParse(value).success ? filterInstant(value, bound) : undefined;
+      if (date) return date;
+      context.addIssue({ code: "custom", message });
+      return z.NEVER;
     });
 }
 
@@ -174,8 +183,8 @@ export const callFiltersSchema = z
     method: z.preprocess(blankToUndefined, method.optional()),
     endpoint: z.preprocess(blankToUndefined, endpoint.optional()),
     q: z.preprocess(blankToUndefined, search.optional()),
-    from: z.preprocess(blankToUndefined, instant("From", false).optional()),
-    to: z.preprocess(blankToUndefined, instant("To", true).optional()),
+    from: z.preprocess(blankToUndefined, instant("From", "from").optional()),
+    to: z.preprocess(blankToUndefined, instant("To", "to").optional()),
     ip: z.preprocess(blankToUndefined, ip.optional()),
     cursor: z.preprocess(blankToUndefined, cursor.optional()),
   })
