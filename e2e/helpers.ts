@@ -44,8 +44,12 @@ export async function signIn(page: Page, email: string, password = "correct hors
 export async function tollgate(...args: string[]): Promise<unknown> {
   const dataDir = process.env.E2E_DATA_DIR;
   if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
-  const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
-    env: { ...process.env, DATA_DIR: dataDir },
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["scripts/tollgate.mjs", ...args, "--json"],
+    {
+      env: { ...process.env, DATA_DIR: dataDir },
+    },
+  );
   return JSON.parse(stdout) as unknown;
 }

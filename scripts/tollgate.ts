@@ -1,8 +1,8 @@
 // The operator CLI: `npm run tollgate -- <group> <command> [--flags] [--json]` (README, "The operator CLI").
-import { CliError, type Command, type Flags } from "../lib/cli/command.ts";
-import { commands } from "../lib/cli/index.ts";
-import { installDatabase, openDatabase } from "../lib/db/client.ts";
-import { connectDatabase } from "../lib/db/connect.ts";
+// Run compiled (scripts/tollgate.mjs); the database modules and the command's group are imported
+// only once the command is known, so help and typos start nothing.
+import { CliError, type Flags } from "../lib/cli/command.ts";
+import { loadCommand, loadCommands } from "../lib/cli/index.ts";
 import { env } from "../lib/env.ts";
 
 function parse(argv: string[]): { words: string[]; flags: Flags } {
@@ -23,11 +23,11 @@ function parse(argv: string[]): { words: string[]; flags: Flags } {
   return { words, flags };
 }
 
-function help(): string {
+async function help(): Promise<string> {
   return [
     "Usage: npm run tollgate -- <command> [--json]",
     "",
-    ...Object.values(commands).map((c) => `  ${c.usage}`),
+    ...Object.values(await loadCommands()).map((c) => `  ${c.usage}`),
   ].join("\n");
 }
 
@@ -36,12 +36,16 @@ async function main(): Promise<number> {
   const json = flags.json === "true";
   delete flags.json;
   const name = words.join(" ");
-  const command: Command | undefined = commands[name];
+  const command = await loadCommand(name);
   if (!command) {
-    console.error(name ? `Unknown command "${name}".\n\n${help()}` : help());
+    console.error(name ? `Unknown command "${name}".\n\n${await help()}` : await help());
     return name ? 1 : 0;
   }
   const config = env();
+  const [{ connectDatabase }, { installDatabase, openDatabase }] = await Promise.all([
+    import("../lib/db/connect.ts"),
+    import("../lib/db/client.ts"),
+  ]);
   const database = await connectDatabase(config);
   const pools = openDatabase(database.url, 2);
   // Commands call lib/data, which uses the process-wide database.

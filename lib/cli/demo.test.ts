@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { createTestUser } from "../data/keys-test-support.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { CliError, type Flags } from "./command.ts";
-import { commands } from "./index.ts";
+import { loadCommands } from "./index.ts";
 
 const database = testDatabase();
+const commands = await loadCommands();
 
 type Seeded = { userId: string; calls: number };
 

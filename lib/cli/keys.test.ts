@@ -4,9 +4,10 @@ import { createTestUser, rawKeyRow } from "../data/keys-test-support.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { hashKey, isWellFormedKey } from "../keys/key.ts";
 import { CliError, type Command, type Flags } from "./command.ts";
-import { commands } from "./index.ts";
+import { loadCommands } from "./index.ts";
 
 const database = testDatabase();
+const commands = await loadCommands();
 
 function command(name: string): Command {
   const found = commands[name];

@@ -4,9 +4,10 @@ import { createKey } from "../data/keys.ts";
 import { createTestUser } from "../data/keys-test-support.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { CliError, type Flags } from "./command.ts";
-import { commands } from "./index.ts";
+import { loadCommands } from "./index.ts";
 
 const database = testDatabase();
+const commands = await loadCommands();
 
 async function run<T>(name: string, flags: Flags): Promise<T> {
   const command = commands[name];

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
 import { CliError } from "./command.ts";
-import { commands } from "./index.ts";
+import { loadCommands } from "./index.ts";
 
 const database = testDatabase();
+const commands = await loadCommands();
 const run = (name: string, flags: Record<string, string>) => {
   const command = commands[name];
   if (!command) throw new Error(`no command ${name}`);

@@ -9,7 +9,7 @@ import {
 } from "@/app/(dashboard)/keys/keys.schema.ts";
 import { runAction } from "@/app/(dashboard)/keys/run-action.ts";
 import type { SessionUser } from "../actor.ts";
-import { commands } from "../cli/index.ts";
+import { loadCommands } from "../cli/index.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { startTestGateway } from "../gateway/test-helpers.ts";
 import { generateKey } from "../keys/key.ts";
@@ -17,6 +17,7 @@ import { createKey, deleteKey, listKeys, rollKey, setKeyStatus } from "./keys.ts
 import { createTestUser } from "./keys-test-support.ts";
 
 const database = testDatabase();
+const commands = await loadCommands();
 
 type Column = { table: string; column: string };
 

@@ -51,6 +51,17 @@ async function canConnect(url: string): Promise<boolean> {
  * are chosen once and kept in `dataDir/postgres.json`; its log goes to `dataDir/postgres.log`.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, "postgres");
+  const savedFile = path.join(dataDir, "postgres.json");
+  const urlOf = (saved: Saved) => `postgresql://postgres:${saved.password}@127.0.0.1:${saved.port}/postgres`;
+  let saved = await fs
+    .readFile(savedFile, "utf8")
+    .then((text) => JSON.parse(text) as Saved)
+    .catch(() => undefined);
+  // Reuse first: a running PostgreSQL needs none of the checks below (each CLI command comes here).
+  if (saved && existsSync(path.join(databaseDir, "postmaster.pid")) && (await canConnect(urlOf(saved)))) {
+    return { url: urlOf(saved), stop: () => Promise.resolve() };
+  }
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
     const blocked = await blockedParent(dataDir, postgresAccount());
@@ -59,19 +70,11 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   await fs.mkdir(dataDir, { recursive: true });
   // As root, PostgreSQL runs as the `postgres` user, who must be able to reach the folder.
   if (isRoot) await fs.chmod(dataDir, 0o755);
-  const databaseDir = path.join(dataDir, "postgres");
-  const savedFile = path.join(dataDir, "postgres.json");
-  let saved: Saved;
-  try {
-    saved = JSON.parse(await fs.readFile(savedFile, "utf8")) as Saved;
-  } catch {
+  if (!saved) {
     saved = { port: await freePort(), password: randomBytes(18).toString("base64url") };
     await fs.writeFile(savedFile, JSON.stringify(saved), { mode: 0o600 });
   }
-  const url = `postgresql://postgres:${saved.password}@127.0.0.1:${saved.port}/postgres`;
-  if (existsSync(path.join(databaseDir, "postmaster.pid")) && (await canConnect(url))) {
-    return { url, stop: () => Promise.resolve() };
-  }
+  const url = urlOf(saved);
   if (!existsSync(path.join(databaseDir, "PG_VERSION")))
     await initialise(databaseDir, saved.password, isRoot);
   await removeStalePid(databaseDir);
@@ -198,7 +201,7 @@ async function waitUntilReady(url: string, server: ChildProcess, logFile: string
       const log = await fs.readFile(logFile, "utf8").catch(() => "");
       throw new Error(log.split("\n").slice(-10).join("\n"));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
