@@ -23,9 +23,8 @@ afterAll(async () => {
 }, 60_000);
 
 async function cli(...args: string[]): Promise<unknown> {
-  // No DATABASE_URL: the CLI must find the embedded PostgreSQL under DATA_DIR.
-  const env = { ...process.env, DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
+  // No DATABASE_URL (undefined is not passed on): the CLI must find the PostgreSQL under DATA_DIR.
+  const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: undefined };
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["scripts/tollgate.mjs", ...args, "--json"],
