@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import { CLI_OPERATOR, NotAdminError, type SessionUser } from "../actor.ts";
@@ -36,12 +37,36 @@ async function sessionUser(id: string) {
 const email = (label: string) => `${label}-${randomUUID()}@example.com`;
 
 /** A fresh, migrated database on the same server, for "who is first" questions. */
-async function emptyDatabase(): Promise<Database> {
+type FreshDatabase = Database & { url: string };
+async function emptyDatabase(): Promise<FreshDatabase> {
   const name = `first_user_${randomUUID().replaceAll("-", "")}`;
   await database.pool.query(`CREATE DATABASE ${name}`);
   const url = database.url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`);
   await migrate(url);
-  return openDatabase(url, 20);
+  return { ...openDatabase(url, 20), url };
+}
+
+/** A connection of its own (not from the pool under test) to hold a lock while others race. */
+async function blockingConnection(target: FreshDatabase): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  return client;
+}
+
+/** Waits until `count` other sessions of the blocker's database wait for a lock. */
+async function waitersOn(blocker: pg.Client, count: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    // Inside a transaction the activity view is read once and kept: clear it to see now.
+    await blocker.query("SELECT pg_stat_clear_snapshot()");
+    const { rows } = await blocker.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]!.n >= count) return;
+    if (Date.now() > deadline) throw new Error(`only ${rows[0]!.n} of ${count} sessions ever waited`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe("createUser", () => {
@@ -80,7 +105,7 @@ describe("createUser", () => {
 });
 
 describe("the first account", () => {
-  let fresh: Database;
+  let fresh: FreshDatabase;
   beforeAll(async () => {
     fresh = await emptyDatabase();
     installDatabase(fresh);
@@ -92,19 +117,38 @@ describe("the first account", () => {
   });
 
   it("becomes the only admin even when twenty sign-ups race", async () => {
-    // Hash once up front, and open all twenty connections before the race (a new
-    // connection takes milliseconds, which would stagger the inserts and hide a missing
-    // lock), so all inserts reach the database at the same instant.
+    // A race that really happens: every insert must have decided "am I first?" before any
+    // of them commits. A second connection holds the free plan's row FOR UPDATE, so each
+    // insert stops at its foreign-key check on plans (after its snapshot saw no users) until
+    // all twenty are waiting; then the plan is let go. Without a lock serialising the
+    // inserts, all twenty become admins; with it, one waits inside while nineteen wait
+    // outside, and each later one sees the first. All twenty connections are open first.
     const passwordHash = await hashPassword("secret-1234");
     const warm = await Promise.all(Array.from({ length: 20 }, () => fresh.pool.connect()));
     for (const client of warm) client.release();
     expect(fresh.pool.totalCount).toBe(20);
-    const users = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        insertUser({ email: email(`race${i}`), name: null, planSlug: "free", isAdmin: false, passwordHash }),
-      ),
-    );
-    expect(users.filter((u) => u.isAdmin)).toHaveLength(1);
+    const blocker = await blockingConnection(fresh);
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT 1 FROM plans WHERE slug = 'free' FOR UPDATE");
+      const racing = Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          insertUser({
+            email: email(`race${i}`),
+            name: null,
+            planSlug: "free",
+            isAdmin: false,
+            passwordHash,
+          }),
+        ),
+      );
+      await waitersOn(blocker, 20);
+      await blocker.query("ROLLBACK");
+      const users = await racing;
+      expect(users.filter((u) => u.isAdmin)).toHaveLength(1);
+    } finally {
+      await blocker.end();
+    }
     const { rows } = await fresh.pool.query<{ email: string }>("SELECT email FROM users WHERE is_admin");
     expect(rows).toHaveLength(1);
   });
@@ -296,7 +340,7 @@ describe("changing accounts", () => {
 });
 
 describe("the last admin", () => {
-  let fresh: Database;
+  let fresh: FreshDatabase;
   beforeAll(async () => {
     fresh = await emptyDatabase();
     installDatabase(fresh);
@@ -313,13 +357,30 @@ describe("the last admin", () => {
     for (const change of ["demote", "suspend", "delete"] as const) {
       await expect(changeAccount(CLI_OPERATOR, { id: first.id }, change)).rejects.toThrow(/last admin/);
     }
-    // Two admins demoting each other at the same moment: exactly one succeeds.
+    // Two admins demoting each other at the same moment: exactly one succeeds. Forced to
+    // overlap: a second connection holds users in SHARE mode, which lets each change read
+    // and lock its target and check for another admin but stops its UPDATE, until both are
+    // waiting. Without serialisation both checks pass (each sees the other still admin) and
+    // no admin is left.
     const second = await createUser({ email: email("second"), password: "secret-1234", isAdmin: true });
-    const results = await Promise.allSettled([
-      changeAccount(first, { id: second.id }, "demote"),
-      changeAccount(second, { id: first.id }, "demote"),
-    ]);
+    const blocker = await blockingConnection(fresh);
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      await blocker.query("BEGIN");
+      await blocker.query("LOCK TABLE users IN SHARE MODE");
+      const racing = Promise.allSettled([
+        changeAccount(first, { id: second.id }, "demote"),
+        changeAccount(second, { id: first.id }, "demote"),
+      ]);
+      await waitersOn(blocker, 2);
+      await blocker.query("ROLLBACK");
+      results = await racing;
+    } finally {
+      await blocker.end();
+    }
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(AdminGuardError);
     const { rows } = await fresh.pool.query("SELECT 1 FROM users WHERE is_admin");
     expect(rows).toHaveLength(1);
   });

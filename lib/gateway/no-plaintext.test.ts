@@ -1,7 +1,7 @@
 // A key sent to the gateway never leaves the request that carries it: not into the gateway
 // process's output, its record spool, any table, or PostgreSQL's own log, which here logs
 // every statement with its parameters. (lib/data/no-plaintext.test.ts covers creation.)
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -39,6 +39,8 @@ let dir: string;
 let postgres: EmbeddedPostgres;
 let pool: pg.Pool;
 let upstream: SampleApi;
+/** The gateway under test, a child process: afterAll kills it whatever step failed. */
+let gateway: ChildProcess | undefined;
 const postgresLog: string[] = [];
 const output: string[] = [];
 let spool: { file: string; text: string }[] = [];
@@ -88,7 +90,7 @@ beforeAll(async () => {
   needles.push(unknown.slice(3), badChecksum.slice(3));
 
   const gatewayPort = await freePort();
-  const gateway = spawn(process.execPath, ["--import", "tsx", "scripts/gateway.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/gateway.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -100,9 +102,10 @@ beforeAll(async () => {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  gateway.stdout.on("data", (d: Buffer) => output.push(d.toString()));
-  gateway.stderr.on("data", (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => gateway.on("exit", resolve));
+  gateway = child;
+  child.stdout.on("data", (d: Buffer) => output.push(d.toString()));
+  child.stderr.on("data", (d: Buffer) => output.push(d.toString()));
+  const exited = exitOf(child);
   await eventually(() => output.join("").includes("gateway listening"), 60_000);
 
   const base = `http://127.0.0.1:${gatewayPort}`;
@@ -132,7 +135,7 @@ beforeAll(async () => {
   expect(await send(valid.key, "authorization")).toBe(200);
   expect(await send(valid.key, "x-api-key", "/status/404")).toBe(404);
   expect(await send(generateKey().key, "authorization")).toBe(503);
-  gateway.kill("SIGTERM");
+  child.kill("SIGTERM");
   expect(await exited).toBe(0);
   spool = await readAll(path.join(dir, "data"));
 
@@ -140,11 +143,31 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: url });
 }, 180_000);
 
+/** Resolves with the child's exit code once it has exited (at once if it already has). */
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once("exit", resolve));
+}
+
+// Every step runs whatever failed before it (beforeAll may stop anywhere, the pool may
+// already be ended): above all the gateway child must not outlive a failed run.
 afterAll(async () => {
-  await pool?.end();
-  await postgres?.stop();
-  await upstream?.close();
-  if (dir) await fs.rm(dir, { recursive: true, force: true });
+  const steps: (() => Promise<unknown> | undefined)[] = [
+    async () => {
+      if (!gateway) return;
+      const exited = exitOf(gateway);
+      gateway.kill("SIGKILL");
+      await exited;
+    },
+    () => pool?.end(),
+    () => postgres?.stop(),
+    () => upstream?.close(),
+    () => (dir ? fs.rm(dir, { recursive: true, force: true }) : undefined),
+  ];
+  for (const step of steps)
+    await Promise.resolve()
+      .then(step)
+      .catch(() => undefined);
 });
 
 describe("no plaintext key anywhere the gateway writes", () => {

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { testRecord } from "../gateway/test-helpers.ts";
 import type { CallRecord } from "./call-record.ts";
 import { listSpool, readSpool, SpoolWriter } from "./spool.ts";
@@ -55,5 +55,92 @@ describe("spool files", () => {
     } finally {
       running.kill();
     }
+  });
+
+  it("a spool folder or file that is not there (removed by another instance) reads as empty", async () => {
+    expect(await listSpool(path.join(dir, "never-created"))).toEqual([]);
+    expect(await readSpool(path.join(dir, "gone.jsonl"))).toEqual([]);
+  });
+
+  it("works in a DATA_DIR whose path contains .open", async () => {
+    const odd = path.join(dir, "x.open", "spool.open.d");
+    const writer = new SpoolWriter(odd);
+    await writer.append([record()]);
+    const sealed = await writer.seal();
+    expect(path.dirname(sealed!)).toBe(odd);
+    const gone = Number(spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" }).stdout.trim());
+    const left = path.join(odd, `${Date.now()}-${gone}-abcdef12.open`);
+    await fs.writeFile(left, JSON.stringify(record()) + "\n");
+    const files = await listSpool(odd);
+    expect(files).toEqual([sealed, left.replace(/\.open$/, ".jsonl")].sort());
+    expect((await Promise.all(files.map(readSpool))).flat()).toHaveLength(2);
+  });
+
+  it("after a failed write the file is sealed: what was written replays, later records go to a new file", async () => {
+    const writer = new SpoolWriter(dir);
+    const first = [record(), record()];
+    await writer.append(first);
+    const probe = await fs.open(path.join(dir, "probe"), "w");
+    const handlePrototype = Object.getPrototypeOf(probe) as {
+      write: (...args: unknown[]) => Promise<unknown>;
+    };
+    await probe.close();
+    const write = vi
+      .spyOn(handlePrototype, "write")
+      .mockRejectedValueOnce(new Error("ENOSPC: no space left"));
+    try {
+      await expect(writer.append([record()])).rejects.toThrow("ENOSPC");
+    } finally {
+      write.mockRestore();
+    }
+    const sealed = await listSpool(dir);
+    expect(sealed).toHaveLength(1);
+    expect((await readSpool(sealed[0]!)).map((r) => r.requestId)).toEqual(first.map((r) => r.requestId));
+    const later = record();
+    await writer.append([later]);
+    const second = await writer.seal();
+    expect(second).not.toBe(sealed[0]);
+    expect((await readSpool(second!)).map((r) => r.requestId)).toEqual([later.requestId]);
+  });
+
+  it("a record with captured payloads comes back from the spool exactly as it went in", async () => {
+    const captured = record();
+    captured.query = "page=2&api_key=[REDACTED]";
+    captured.payload = {
+      request: {
+        headers: [
+          ["content-type", "application/json"],
+          ["authorization", "[REDACTED]"],
+        ],
+        body: '{"q":1}',
+        bytes: 7,
+        truncated: false,
+        contentType: "application/json",
+      },
+      response: {
+        headers: [["x-upstream", "a"]],
+        body: null,
+        bytes: 90_000,
+        truncated: true,
+        contentType: null,
+      },
+    };
+    const writer = new SpoolWriter(dir);
+    await writer.append([captured]);
+    expect(await readSpool((await writer.seal())!)).toEqual([captured]);
+  });
+
+  it("replays lines from an older gateway with defaults, and skips lines that are not call records", async () => {
+    const current = record();
+    const { query, outcome, ttfbMs, upstreamDoneMs, gatewayMs, ...older } = record();
+    void [query, outcome, ttfbMs, upstreamDoneMs, gatewayMs];
+    const badHeaders = { ...record(), payload: { request: { headers: [["only-a-name"]] }, response: {} } };
+    const lines = [current, older, { ...record(), userId: "not-a-uuid" }, badHeaders, { requestId: "" }];
+    const file = path.join(dir, "1-1-abcdef12.jsonl");
+    await fs.writeFile(file, lines.map((line) => JSON.stringify(line)).join("\n") + "\n");
+    expect(await readSpool(file)).toEqual([
+      current,
+      { ...older, query: null, outcome: "completed", ttfbMs: null, upstreamDoneMs: null, gatewayMs: null },
+    ]);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { encodeCursor, filterInstant, filtersToQuery, parseCallFilters, rawFilters } from "./call-filters.ts";
+import {
+  callLogHref,
+  encodeCursor,
+  filterInstant,
+  filtersToQuery,
+  parseCallFilters,
+  rawFilters,
+} from "./call-filters.ts";
 
 function errorsOf(params: Record<string, string>) {
   const result = parseCallFilters(params);
@@ -150,6 +157,116 @@ describe("call filters", () => {
     const raw = rawFilters({ status: "5xx", endpoint: "/v2/price", nonsense: "x", ip: "" });
     expect(raw).toEqual({ status: "5xx", endpoint: "/v2/price" });
     expect(filtersToQuery(raw, encoded)).toBe(`status=5xx&endpoint=%2Fv2%2Fprice&cursor=${encoded}`);
+  });
+
+  it("reads every value trimmed, as a pasted link or a CLI flag may pad it", () => {
+    expect(
+      parseCallFilters({
+        error: " rate_limited ",
+        method: " get ",
+        endpoint: " /v2/price ",
+        ip: " 203.0.113.7 ",
+        from: " 2026-11-20 ",
+        to: " 2026-11-20T10:00:00Z ",
+        cursor: " n.1700000000000.42 ",
+      }),
+    ).toMatchObject({
+      ok: true,
+      filters: {
+        error: "rate_limited",
+        method: "GET",
+        endpoint: { kind: "path", path: "/v2/price" },
+        ip: "203.0.113.7",
+        from: new Date("2026-11-20T00:00:00.000Z"),
+        to: new Date("2026-11-20T10:00:00.000Z"),
+        cursor: { direction: "newer", createdAt: new Date(1_700_000_000_000), id: 42n },
+      },
+    });
+  });
+
+  it("takes status terms whole: no prefix or suffix makes a class or code", () => {
+    for (const bad of ["4xxx", "x4xx", "4xx5", "4044", "a404", "404a", "40"]) {
+      expect(errorsOf({ status: bad })).toEqual([
+        {
+          field: "status",
+          message:
+            "Status must be failed, success, 2xx, 4xx, 5xx, a code such as 404, or a list like 429,503",
+        },
+      ]);
+    }
+    const ten = Array.from({ length: 10 }, (_, i) => 400 + i).join(",");
+    expect(parseCallFilters({ status: ten })).toMatchObject({ ok: true });
+    expect(errorsOf({ status: `${ten},410` })).toEqual([
+      { field: "status", message: "Status takes at most 10 values" },
+    ]);
+  });
+
+  it("reads a time as that exact instant (not its whole day)", () => {
+    expect(
+      parseCallFilters({ from: "2026-11-20T10:00:00+05:30", to: "2026-11-20T10:00:00.250Z" }),
+    ).toMatchObject({
+      ok: true,
+      filters: { from: new Date("2026-11-20T04:30:00.000Z"), to: new Date("2026-11-20T10:00:00.250Z") },
+    });
+    // Only `from` or only `to` is a half-open range, not an error.
+    expect(parseCallFilters({ from: "2026-11-20" })).toMatchObject({ ok: true });
+    expect(parseCallFilters({ to: "2026-11-20" })).toMatchObject({ ok: true });
+  });
+
+  it("tells placeholders from paths and request ids from text exactly", () => {
+    const endpoint = (value: string) => {
+      const result = parseCallFilters({ endpoint: value });
+      return result.ok ? result.filters.endpoint : undefined;
+    };
+    expect(endpoint("/users/:id/keys")).toEqual({ kind: "pattern", pattern: "/users/:id/keys" });
+    // `:v2` is not a placeholder (a digit), so this is a literal path.
+    expect(endpoint("/files/:v2")).toEqual({ kind: "path", path: "/files/:v2" });
+    const id = "0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f";
+    for (const text of [`x${id}`, `${id}x`]) {
+      expect(parseCallFilters({ q: text })).toMatchObject({
+        ok: true,
+        filters: { q: { kind: "text", text } },
+      });
+    }
+  });
+
+  it("explains each kind of bad value in words a person can act on", () => {
+    expect(errorsOf({ key: "nope" })).toEqual([
+      { field: "key", message: "Key must be one of your API keys" },
+    ]);
+    expect(errorsOf({ method: "G3T" })).toEqual([
+      { field: "method", message: "Method must be an HTTP method such as GET or POST" },
+    ]);
+    expect(errorsOf({ q: "a\u0007b" })).toEqual([
+      { field: "q", message: "Search cannot contain control characters" },
+    ]);
+    expect(errorsOf({ ip: "localhost" })).toEqual([
+      { field: "ip", message: "IP address must look like 203.0.113.7 or 2001:db8::1" },
+    ]);
+    expect(errorsOf({ to: "soon" })).toEqual([
+      { field: "to", message: "To must be a date like 2026-11-20 or a time like 2026-11-20T14:30:00Z" },
+    ]);
+  });
+
+  it("encodes both cursor directions, and builds links without empty or missing values", () => {
+    for (const direction of ["newer", "older"] as const) {
+      const cursor = { direction, createdAt: new Date(1_700_000_000_123), id: 7n };
+      expect(parseCallFilters({ cursor: encodeCursor(cursor) })).toMatchObject({
+        ok: true,
+        filters: { cursor },
+      });
+    }
+    expect(encodeCursor({ direction: "newer", createdAt: new Date(5), id: 6n })).toBe("n.5.6");
+    expect(filtersToQuery({ status: "failed", ip: "" })).toBe("status=failed");
+    expect(rawFilters({ status: " failed ", q: "   ", method: ["post", "get"] })).toEqual({
+      status: "failed",
+      method: "post",
+    });
+    expect(rawFilters(new URLSearchParams("status=5xx&status=4xx&q="))).toEqual({ status: "5xx" });
+    expect(callLogHref({})).toBe("/logs");
+    expect(callLogHref({ status: "failed", from: "2026-11-20", to: "2026-11-20" })).toBe(
+      "/logs?status=failed&from=2026-11-20&to=2026-11-20",
+    );
   });
 });
 
