@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
@@ -20,6 +19,7 @@ import { monthOf } from "../time/calendar.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
 import { RedisLimiter, type RedisLimiterOptions } from "./redis-limiter.ts";
+import { newRequestId } from "./request-id.ts";
 
 export type GatewayConfig = Pick<
   Env,
@@ -89,7 +89,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
     socket.destroy();
     return;
   }
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const body = errorBody("bad_request", requestId);
   const status = CLIENT_ERROR_STATUS[error.code ?? ""] ?? "400 Bad Request";
   socket.end(
@@ -277,7 +277,7 @@ export async function startGateway(
     res.on("error", ignore);
     // Always our own id, never the client's X-Request-Id: calls.request_id is UNIQUE, so a
     // chosen (reused) id would make the recorder skip a call as already written.
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     // Usually synchronous; a promise only when the key had to be looked up. No named
     // closure per call: tsx (keepNames) wraps each one in a defineProperty call.
     try {
