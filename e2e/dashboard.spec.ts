@@ -184,10 +184,12 @@ test.describe.serial("usage dashboard", () => {
     const text = await fs.readFile(await download.path(), "utf8");
     const lines = text.split("\r\n").filter(Boolean);
     expect(lines[0]).toBe(
-      "timestamp,request_id,method,endpoint,status,result,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent",
+      "timestamp,request_id,method,endpoint,query,status,result,outcome,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent",
     );
     expect(lines).toHaveLength(expected.length + 1);
-    expect(lines.slice(1).every((line) => /,5\d\d,failure,/.test(line))).toBe(true);
+    expect(lines.slice(1).every((line) => /,5\d\d,failure,(upstream_error|completed),/.test(line))).toBe(
+      true,
+    );
 
     // The whole unfiltered history, too.
     const all = await page.request.get("/api/calls/export");

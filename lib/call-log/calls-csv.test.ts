@@ -43,10 +43,28 @@ describe("call CSV", () => {
 
   it("writes one line per call matching the header", () => {
     expect(csvHeaderLine()).toBe(
-      "timestamp,request_id,method,endpoint,status,result,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent\r\n",
+      "timestamp,request_id,method,endpoint,query,status,result,outcome,error_code,latency_ms,upstream_latency_ms,request_bytes,response_bytes,ip,key_id,key,user_agent\r\n",
     );
     expect(csvLine(call)).toBe(
-      '2026-11-20T10:00:00.123Z,req_1,POST,/v1/chat/completions,502,failure,upstream_unreachable,31,,120,88,203.0.113.7,0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f,"prod, ""main""","curl/8.5.0\nevil"\r\n',
+      '2026-11-20T10:00:00.123Z,req_1,POST,/v1/chat/completions,,502,failure,upstream_error,upstream_unreachable,31,,120,88,203.0.113.7,0b0f6f3e-7f3a-4c61-9a8e-1f2b3c4d5e6f,"prod, ""main""","curl/8.5.0\nevil"\r\n',
     );
+  });
+
+  it("keeps the (redacted) query and the outcome: a hang-up on a 200 is a failure", () => {
+    const aborted: CallRow = {
+      ...call,
+      method: "GET",
+      path: "/v2/price",
+      query: "symbol=BTC&api_key=[REDACTED]",
+      status: 200,
+      outcome: "client_aborted",
+      errorCode: null,
+    };
+    const cells = csvLine(aborted).split(",");
+    const at = (name: string) => cells[csvHeaderLine().trim().split(",").indexOf(name)];
+    expect(at("query")).toBe("symbol=BTC&api_key=[REDACTED]");
+    expect(at("status")).toBe("200");
+    expect(at("result")).toBe("failure");
+    expect(at("outcome")).toBe("client_aborted");
   });
 });

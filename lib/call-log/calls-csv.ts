@@ -1,14 +1,20 @@
 import type { CallRow } from "../data/calls.ts";
 import { isFailure } from "../schemas/outcome.ts";
 
-/** The export's columns, in order: the call log's columns plus the detail fields. */
+/**
+ * The export's columns, in order: the call log's columns plus the detail fields. `query` is
+ * stored redacted; `outcome` says how the call ended (completed, refused, upstream_error,
+ * client_aborted), which `result` (failure/success) folds together.
+ */
 export const CSV_HEADER = [
   "timestamp",
   "request_id",
   "method",
   "endpoint",
+  "query",
   "status",
   "result",
+  "outcome",
   "error_code",
   "latency_ms",
   "upstream_latency_ms",
@@ -40,8 +46,10 @@ export function csvLine(call: CallRow): string {
       call.requestId,
       call.method,
       call.path,
+      call.query,
       call.status,
       isFailure(call) ? "failure" : "success",
+      call.outcome,
       call.errorCode,
       call.latencyMs,
       call.upstreamLatencyMs,
