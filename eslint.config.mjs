@@ -52,8 +52,8 @@ const config = [
             {
               target: ["./lib/db", "./lib/data"],
               from: "./lib/auth",
-              // Pure helpers (hashing, schemas, form state) that import nothing of the session.
-              except: ["./password.ts", "./account.schema.ts", "./new-password.schema.ts", "./form-state.ts"],
+              // Pure helpers (hashing, schemas) that import nothing of the session.
+              except: ["./password.ts", "./account.schema.ts", "./new-password.schema.ts"],
               message: "Layers run db → data → auth: use lib/actor.ts for the actor.",
             },
             {

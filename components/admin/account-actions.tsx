@@ -5,9 +5,8 @@ import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
-import type { FormState } from "@/lib/auth/form-state.ts";
+import { failureOf, idle, type ServerAction } from "@/lib/action-state.ts";
 import type { AccountChange } from "@/lib/data/users.ts";
-import type { FormAction } from "./form-action.ts";
 
 type Account = { id: string; email: string; isAdmin: boolean; suspended: boolean };
 
@@ -30,10 +29,11 @@ export function AccountActions({
 }: {
   account: Account;
   isSelf: boolean;
-  changeAction: FormAction;
-  deleteAction: FormAction;
+  changeAction: ServerAction;
+  deleteAction: ServerAction;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(changeAction, {});
+  const [state, action, pending] = useActionState(changeAction, idle);
+  const failed = failureOf(state);
   const changes: AccountChange[] = [
     account.isAdmin ? "demote" : "promote",
     account.suspended ? "unsuspend" : "suspend",
@@ -63,8 +63,8 @@ export function AccountActions({
         <p className="text-sm text-fg-muted">This is your own account: another admin must change it.</p>
       ) : null}
       <div role="status" className="text-sm">
-        {state.error ? <span className="text-danger">{state.error}</span> : null}
-        {state.ok && !pending ? <span className="text-success">{state.message}</span> : null}
+        {failed?.error ? <span className="text-danger">{failed?.error}</span> : null}
+        {state.status === "ok" && !pending ? <span className="text-success">{state.data}</span> : null}
       </div>
     </div>
   );
@@ -77,10 +77,11 @@ function DeleteAccountButton({
 }: {
   account: Account;
   disabled: boolean;
-  action: FormAction;
+  action: ServerAction;
 }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<FormState, FormData>(deleteAccount, {});
+  const [state, action, pending] = useActionState(deleteAccount, idle);
+  const failed = failureOf(state);
   // Controlled: React resets a form after its action, which would wipe a half-typed email.
   const [confirm, setConfirm] = useState("");
   return (
@@ -97,11 +98,11 @@ function DeleteAccountButton({
         <form action={action} noValidate className="flex flex-col gap-4">
           <input type="hidden" name="userId" value={account.id} />
           <input type="hidden" name="email" value={account.email} />
-          <FormError>{state.error}</FormError>
+          <FormError>{failed?.error}</FormError>
           <Field
             id="confirm-delete"
             label="Type the account's email to confirm"
-            error={state.fieldErrors?.confirm}
+            error={failed?.fieldErrors?.confirm}
           >
             {(control) => (
               <Input

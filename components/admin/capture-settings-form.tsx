@@ -5,9 +5,8 @@ import { Button } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Textarea } from "@/components/ui/input.tsx";
-import type { FormState } from "@/lib/auth/form-state.ts";
+import { failureOf, idle, type ServerAction } from "@/lib/action-state.ts";
 import type { CaptureSettingsView } from "@/lib/data/settings.ts";
-import type { FormAction } from "./form-action.ts";
 
 const MODE: Record<CaptureSettingsView["mode"], string> = {
   errors: "errors — failed calls only (status ≥ 400, gateway refusals, client aborts)",
@@ -21,9 +20,10 @@ export function CaptureSettingsForm({
   updateAction,
 }: {
   settings: CaptureSettingsView;
-  updateAction: FormAction;
+  updateAction: ServerAction;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(updateAction, {});
+  const [state, action, pending] = useActionState(updateAction, idle);
+  const failed = failureOf(state);
   const kib = (settings.maxBytes / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 });
   return (
     <Card>
@@ -54,12 +54,12 @@ export function CaptureSettingsForm({
           <p className="text-xs text-fg-muted">
             These three are set by environment variables when the gateway starts.
           </p>
-          <FormError>{state.error ?? state.fieldErrors?.form}</FormError>
+          <FormError>{failed?.error}</FormError>
           <Field
             id="capture-redacted-query-params"
             label="Redacted query parameters"
             hint="Names separated by commas or new lines, any case. Their values are stored as [REDACTED]."
-            error={state.fieldErrors?.redactedQueryParams}
+            error={failed?.fieldErrors?.redactedQueryParams}
           >
             {(control) => (
               <Textarea
@@ -68,7 +68,7 @@ export function CaptureSettingsForm({
                 rows={3}
                 spellCheck={false}
                 className="font-mono"
-                defaultValue={state.values?.redactedQueryParams ?? settings.redactedQueryParams.join(", ")}
+                defaultValue={failed?.values?.redactedQueryParams ?? settings.redactedQueryParams.join(", ")}
               />
             )}
           </Field>
@@ -77,7 +77,7 @@ export function CaptureSettingsForm({
               {pending ? "Saving…" : "Save list"}
             </Button>
             <p role="status" className="text-sm text-success">
-              {state.ok && !pending ? state.message : null}
+              {state.status === "ok" && !pending ? state.data : null}
             </p>
           </div>
         </CardContent>

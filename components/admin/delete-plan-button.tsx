@@ -5,9 +5,8 @@ import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Dialog, DialogFooter } from "@/components/ui/dialog.tsx";
 import { FormError } from "@/components/ui/field.tsx";
-import type { FormState } from "@/lib/auth/form-state.ts";
+import { failureOf, idle, type ServerAction } from "@/lib/action-state.ts";
 import { countOf } from "@/lib/format.ts";
-import type { FormAction } from "./form-action.ts";
 
 /**
  * A plan's Delete button and its confirmation. The count of accounts on the plan is shown
@@ -20,10 +19,11 @@ export function DeletePlanButton({
 }: {
   plan: { slug: string; name: string };
   users: number;
-  action: FormAction;
+  action: ServerAction;
 }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<FormState, FormData>(deletePlan, {});
+  const [state, action, pending] = useActionState(deletePlan, idle);
+  const failed = failureOf(state);
   return (
     <>
       <Button
@@ -48,7 +48,7 @@ export function DeletePlanButton({
       >
         <form action={action} className="flex flex-col gap-4">
           <input type="hidden" name="slug" value={plan.slug} />
-          <FormError>{state.error}</FormError>
+          <FormError>{failed?.error}</FormError>
           <DialogFooter>
             <Button variant="secondary" onClick={() => setOpen(false)}>
               Cancel

@@ -3,8 +3,7 @@
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Select } from "@/components/ui/input.tsx";
-import type { FormState } from "@/lib/auth/form-state.ts";
-import type { FormAction } from "./form-action.ts";
+import { failureOf, idle, type ServerAction } from "@/lib/action-state.ts";
 
 /** A user's plan selector with its own Save button (no surprise saves while arrowing through options). */
 export function UserPlanForm({
@@ -18,10 +17,11 @@ export function UserPlanForm({
   email: string;
   planSlug: string;
   plans: Array<{ slug: string; name: string }>;
-  action: FormAction;
+  action: ServerAction;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(setPlan, {});
-  const error = state.error ?? state.fieldErrors?.plan ?? state.fieldErrors?.userId;
+  const [state, action, pending] = useActionState(setPlan, idle);
+  const failed = failureOf(state);
+  const error = failed?.error ?? failed?.fieldErrors?.plan ?? failed?.fieldErrors?.userId;
   return (
     <form action={action} className="flex flex-col gap-1">
       <div className="flex items-center gap-2">
@@ -48,7 +48,7 @@ export function UserPlanForm({
       </div>
       <p role="status" className="text-xs">
         {error ? <span className="text-danger">{error}</span> : null}
-        {state.ok && !pending ? <span className="text-success">Saved</span> : null}
+        {state.status === "ok" && !pending ? <span className="text-success">Saved</span> : null}
       </p>
     </form>
   );

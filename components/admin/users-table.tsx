@@ -1,10 +1,10 @@
 import Link from "next/link";
 import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
+import type { ServerAction } from "@/lib/action-state.ts";
 import type { Plan } from "@/lib/data/plans.ts";
 import type { UserWithUsage } from "@/lib/data/users.ts";
 import { AccountBadges } from "./account-badges.tsx";
-import type { FormAction } from "./form-action.ts";
 import { QuotaMeter } from "./quota-meter.tsx";
 import { UserPlanForm } from "./user-plan-form.tsx";
 
@@ -28,7 +28,7 @@ export function UsersTable({
 }: {
   users: UserWithUsage[];
   plans: Plan[];
-  setPlanAction: FormAction;
+  setPlanAction: ServerAction;
 }) {
   const options = plans.map(({ slug, name }) => ({ slug, name }));
   const planForm = (user: UserWithUsage) => (

@@ -1,21 +1,18 @@
 "use client";
 
 import { createContext, use, type ReactNode } from "react";
-import type { ActionState } from "@/lib/action-state.ts";
+import type { ServerAction } from "@/lib/action-state.ts";
 import type { CreatedKey, KeySummary } from "@/lib/data/keys.ts";
-
-/** A keys server action as useActionState (or a direct call) invokes it. */
-export type KeyAction<T> = (previous: ActionState<T> | null, formData: FormData) => Promise<ActionState<T>>;
 
 /** What rolling a key answers: the new key (shown once) and the old one with its expiry. */
 export type RolledKey = { newKey: CreatedKey; oldKey: KeySummary };
 
 /** The keys page's server actions. The page passes them in, so nothing under components/ imports app/. */
 export type KeyActions = {
-  create: KeyAction<CreatedKey>;
-  setStatus: KeyAction<KeySummary>;
-  roll: KeyAction<RolledKey>;
-  remove: KeyAction<{ id: string }>;
+  create: ServerAction<CreatedKey>;
+  setStatus: ServerAction<KeySummary>;
+  roll: ServerAction<RolledKey>;
+  remove: ServerAction<{ id: string }>;
 };
 
 const KeyActionsContext = createContext<KeyActions | null>(null);

@@ -5,10 +5,14 @@ import { verifyAgainstDummy, verifyPassword } from "./password.ts";
 import type { SessionUser } from "../actor.ts";
 import { clearFailedSignIns, reserveSignInAttempt, TooManyAttemptsError } from "./throttle.ts";
 
+/** The sign-in form, and what verifyCredentials accepts. */
 export const signInSchema = z.object({
   email: emailSchema,
   // Not the new-password rules: an old account may predate them, and the hash decides.
-  password: z.string().min(1, "Enter your password").max(256, "That password is too long"),
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(256, "That password is too long"),
 });
 export type SignInInput = z.input<typeof signInSchema>;
 

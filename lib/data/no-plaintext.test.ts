@@ -1,19 +1,22 @@
 // README, "Secrets": after creation a plaintext key exists nowhere we control: not in any column of
 // any table (captured call payloads included), not in what the server logs, not in an error message.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  createKeySchema,
-  deleteKeySchema,
-  rollKeySchema,
-  setKeyStatusSchema,
-} from "@/app/(dashboard)/keys/keys.schema.ts";
-import { runAction } from "@/app/(dashboard)/keys/run-action.ts";
+import { deleteKeySchema, rollKeySchema, setKeyStatusSchema } from "@/app/(dashboard)/keys/keys.schema.ts";
+import { runAction } from "../action.ts";
 import type { SessionUser } from "../actor.ts";
 import { loadCommands } from "../cli/index.ts";
 import { testDatabase } from "../db/test-database.ts";
 import { startTestGateway } from "../gateway/test-helpers.ts";
 import { generateKey } from "../keys/key.ts";
-import { createKey, deleteKey, listKeys, rollKey, setKeyStatus } from "./keys.ts";
+import {
+  createKey,
+  createKeyInput,
+  deleteKey,
+  KeyNotFoundError,
+  listKeys,
+  rollKey,
+  setKeyStatus,
+} from "./keys.ts";
 import { createTestUser } from "./keys-test-support.ts";
 
 const database = testDatabase();
@@ -82,7 +85,7 @@ describe("no plaintext key anywhere after creation", () => {
     const expiring = await createKey(actor, { name: "expiring", expiresIn: "7d" });
     const rolled = await rollKey(actor, first.id, "24h");
     const rolledNow = await rollKey(actor, expiring.id, "now");
-    const viaAction = await runAction(actor, createKeySchema, { name: "via action" }, (a, i) =>
+    const viaAction = await runAction(actor, createKeyInput, { name: "via action" }, (a, i) =>
       createKey(a, i),
     );
     const viaCli = (await commands["keys create"]?.run(
@@ -105,18 +108,28 @@ describe("no plaintext key anywhere after creation", () => {
     await deleteKey(actor, rolledNow.newKey.id);
     await listKeys(actor);
 
-    // Failed actions, including ones that pass a plaintext where an id or name belongs.
+    // Failed actions, including ones that pass a plaintext where an id or name belongs, with
+    // the keys actions' options.
+    const keys = { refusals: [KeyNotFoundError] };
     const errors: unknown[] = [];
     for (const key of plaintexts) {
       errors.push(
-        await runAction(actor, setKeyStatusSchema, { id: key, status: "inactive" }, (a, i) =>
-          setKeyStatus(a, i.id, i.status),
+        await runAction(
+          actor,
+          setKeyStatusSchema,
+          { id: key, status: "inactive" },
+          (a, i) => setKeyStatus(a, i.id, i.status),
+          keys,
         ),
-        await runAction(intruder, rollKeySchema, { id: first.id, oldKeyExpiresIn: "now", key }, (a, i) =>
-          rollKey(a, i.id, i.oldKeyExpiresIn),
+        await runAction(
+          intruder,
+          rollKeySchema,
+          { id: first.id, oldKeyExpiresIn: "now", key },
+          (a, i) => rollKey(a, i.id, i.oldKeyExpiresIn),
+          keys,
         ),
-        await runAction(intruder, deleteKeySchema, { id: first.id }, (a, i) => deleteKey(a, i.id)),
-        await runAction(actor, createKeySchema, { name: key.repeat(3) }, (a, i) => createKey(a, i)),
+        await runAction(intruder, deleteKeySchema, { id: first.id }, (a, i) => deleteKey(a, i.id), keys),
+        await runAction(actor, createKeyInput, { name: key.repeat(3) }, (a, i) => createKey(a, i), keys),
       );
       for (const attempt of [
         () => setKeyStatus(actor, key, "active"),
@@ -184,7 +197,7 @@ describe("no plaintext key anywhere after creation", () => {
 
     // One action failing in an unexpected way: the only path here that prints, so the
     // capture above is known to see what actions log.
-    await runAction(actor, createKeySchema, { name: "fails" }, () => Promise.reject(new Error("boom")));
+    await runAction(actor, createKeyInput, { name: "fails" }, () => Promise.reject(new Error("boom")));
     errorTexts.push(
       ...errors.map((error) =>
         error instanceof Error ? `${error.message}\n${error.stack}` : JSON.stringify(error),
@@ -224,7 +237,7 @@ describe("no plaintext key anywhere after creation", () => {
   });
 
   it("no log line and no error message contains one", () => {
-    expect(logged).toEqual(["keys action failed: Error: boom"]);
+    expect(logged).toEqual(["action failed: Error: boom"]);
     expect(errorTexts).toHaveLength(plaintexts.length * 10);
     for (const text of [...logged, ...errorTexts]) {
       for (const key of plaintexts) expect(text).not.toContain(key.slice(3));

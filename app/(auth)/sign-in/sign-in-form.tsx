@@ -4,15 +4,16 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
-import type { FormState } from "@/lib/auth/form-state.ts";
+import { failureOf, idle } from "@/lib/action-state.ts";
 import { signInAction } from "../actions.ts";
 
 export function SignInForm() {
-  const [state, action, pending] = useActionState<FormState, FormData>(signInAction, {});
+  const [state, action, pending] = useActionState(signInAction, idle);
+  const failed = failureOf(state);
   return (
     <form action={action} noValidate className="flex flex-col gap-4">
-      <FormError>{state.error}</FormError>
-      <Field id="email" label="Email" error={state.fieldErrors?.email}>
+      <FormError>{failed?.error}</FormError>
+      <Field id="email" label="Email" error={failed?.fieldErrors?.email}>
         {(control) => (
           <Input
             {...control}
@@ -20,11 +21,11 @@ export function SignInForm() {
             type="email"
             autoComplete="email"
             required
-            defaultValue={state.values?.email}
+            defaultValue={failed?.values?.email}
           />
         )}
       </Field>
-      <Field id="password" label="Password" error={state.fieldErrors?.password}>
+      <Field id="password" label="Password" error={failed?.fieldErrors?.password}>
         {(control) => (
           <Input {...control} name="password" type="password" autoComplete="current-password" required />
         )}

@@ -4,16 +4,17 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button.tsx";
 import { Field, FormError } from "@/components/ui/field.tsx";
 import { Input } from "@/components/ui/input.tsx";
+import { failureOf, idle } from "@/lib/action-state.ts";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/account.schema.ts";
-import type { FormState } from "@/lib/auth/form-state.ts";
 import { signUpAction } from "../actions.ts";
 
 export function SignUpForm() {
-  const [state, action, pending] = useActionState<FormState, FormData>(signUpAction, {});
+  const [state, action, pending] = useActionState(signUpAction, idle);
+  const failed = failureOf(state);
   return (
     <form action={action} noValidate className="flex flex-col gap-4">
-      <FormError>{state.error}</FormError>
-      <Field id="email" label="Email" error={state.fieldErrors?.email}>
+      <FormError>{failed?.error}</FormError>
+      <Field id="email" label="Email" error={failed?.fieldErrors?.email}>
         {(control) => (
           <Input
             {...control}
@@ -21,7 +22,7 @@ export function SignUpForm() {
             type="email"
             autoComplete="email"
             required
-            defaultValue={state.values?.email}
+            defaultValue={failed?.values?.email}
           />
         )}
       </Field>
@@ -29,7 +30,7 @@ export function SignUpForm() {
         id="password"
         label="Password"
         hint={`At least ${PASSWORD_MIN_LENGTH} characters, and not a common password.`}
-        error={state.fieldErrors?.password}
+        error={failed?.fieldErrors?.password}
       >
         {(control) => (
           <Input
@@ -42,9 +43,9 @@ export function SignUpForm() {
           />
         )}
       </Field>
-      <Field id="name" label="Name (optional)" error={state.fieldErrors?.name}>
+      <Field id="name" label="Name (optional)" error={failed?.fieldErrors?.name}>
         {(control) => (
-          <Input {...control} name="name" autoComplete="name" defaultValue={state.values?.name} />
+          <Input {...control} name="name" autoComplete="name" defaultValue={failed?.values?.name} />
         )}
       </Field>
       <Button type="submit" disabled={pending} size="lg">

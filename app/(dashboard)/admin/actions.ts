@@ -1,11 +1,10 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { z } from "zod";
-import { NotAdminError, type SessionUser } from "@/lib/actor.ts";
-import { fieldErrors, keepValues, type FormState } from "@/lib/auth/form-state.ts";
-import { requireUser } from "@/lib/auth/session.ts";
+import type { z } from "zod";
+import type { ActionState } from "@/lib/action-state.ts";
+import type { SessionUser } from "@/lib/actor.ts";
+import { userAction } from "@/lib/auth/action.ts";
 import {
   createPlan,
   deletePlan,
@@ -26,43 +25,25 @@ import {
   updatePlanSchema,
 } from "./admin.schema.ts";
 
-/** Refusals an admin can cause and read: shown as the form's error. */
-const EXPECTED = [
-  PlanNotFoundError,
-  PlanExistsError,
-  PlanInUseError,
-  UserNotFoundError,
-  AdminGuardError,
-] as const;
-
 /**
- * The one wrapper every admin action goes through: the session decides the actor (fresh
- * from the database), zod decides the input, the data layer refuses non-admins, and
- * expected refusals come back as form errors rather than stack traces.
+ * Every admin action: the data layer refuses non-admins (shown as "Not found"), the
+ * refusals an admin can cause are shown as the form's error, the fields of the plan and
+ * capture forms are put back after a failure, and a success refreshes the admin pages.
  */
-async function adminAction<S extends z.ZodType>(
+function adminAction<S extends z.ZodType>(
   schema: S,
   formData: FormData,
   work: (actor: SessionUser, input: z.output<S>) => Promise<string>,
-): Promise<FormState> {
-  const actor = await requireUser();
-  const values = keepValues(formData);
-  const parsed = schema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { fieldErrors: fieldErrors(parsed.error), values };
-  try {
-    const message = await work(actor, parsed.data);
-    revalidatePath("/admin", "layout");
-    return { ok: true, message, values };
-  } catch (error) {
-    if (error instanceof z.ZodError) return { fieldErrors: fieldErrors(error), values };
-    if (error instanceof NotAdminError) return { error: "Not found", values };
-    if (EXPECTED.some((type) => error instanceof type)) return { error: (error as Error).message, values };
-    throw error;
-  }
+): Promise<ActionState> {
+  return userAction(schema, formData, work, {
+    refresh: "/admin",
+    refusals: [PlanNotFoundError, PlanExistsError, PlanInUseError, UserNotFoundError, AdminGuardError],
+    keep: ["slug", "name", "rpm", "monthlyQuota", "redactedQueryParams"],
+  });
 }
 
 /** Moves a user to another plan. */
-export async function setUserPlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function setUserPlanAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return adminAction(setUserPlanSchema, formData, async (actor, { userId, plan }) => {
     const user = await setUserPlan(actor, { id: userId }, plan);
     return `${user.email} is now on ${user.planSlug}`;
@@ -70,7 +51,7 @@ export async function setUserPlanAction(_previous: FormState, formData: FormData
 }
 
 /** Edits a plan's name, rate limit and monthly quota. */
-export async function updatePlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function updatePlanAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return adminAction(updatePlanSchema, formData, async (actor, { slug, ...changes }) => {
     const plan = await updatePlan(actor, slug, changes);
     return `Saved ${plan.name}`;
@@ -79,9 +60,9 @@ export async function updatePlanAction(_previous: FormState, formData: FormData)
 
 /** Replaces the query parameter names whose values the call log stores as [REDACTED]. */
 export async function updateCaptureSettingsAction(
-  _previous: FormState,
+  _previous: unknown,
   formData: FormData,
-): Promise<FormState> {
+): Promise<ActionState> {
   return adminAction(captureSettingsSchema, formData, async (actor, { redactedQueryParams }) => {
     const names = await setRedactedQueryParams(actor, redactedQueryParams);
     return names.length === 0
@@ -91,7 +72,7 @@ export async function updateCaptureSettingsAction(
 }
 
 /** Adds a plan. */
-export async function createPlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function createPlanAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return adminAction(createPlanSchema, formData, async (actor, plan) => {
     const created = await createPlan(actor, plan);
     return `Created ${created.name}`;
@@ -99,7 +80,7 @@ export async function createPlanAction(_previous: FormState, formData: FormData)
 }
 
 /** Deletes a plan nobody is on. */
-export async function deletePlanAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function deletePlanAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return adminAction(deletePlanSchema, formData, async (actor, { slug }) => {
     const plan = await deletePlan(actor, slug);
     return `Deleted ${plan.name}`;
@@ -114,7 +95,7 @@ const DONE = {
 } as const;
 
 /** Promotes, demotes, suspends or unsuspends an account. */
-export async function changeAccountAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function changeAccountAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   return adminAction(changeAccountSchema, formData, async (actor, { userId, change }) => {
     const user = await changeAccount(actor, { id: userId }, change);
     return `${user.email} ${DONE[change]}`;
@@ -122,12 +103,11 @@ export async function changeAccountAction(_previous: FormState, formData: FormDa
 }
 
 /** Deletes an account with its keys and calls, then goes back to the users list. */
-export async function deleteUserAction(_previous: FormState, formData: FormData): Promise<FormState> {
+export async function deleteUserAction(_previous: unknown, formData: FormData): Promise<ActionState> {
   const state = await adminAction(deleteUserSchema, formData, async (actor, { userId }) => {
     const user = await changeAccount(actor, { id: userId }, "delete");
     return `Deleted ${user.email}`;
   });
-  // redirect() throws, so it must run outside adminAction's try.
-  if (state.ok) redirect("/admin");
+  if (state.status === "ok") redirect("/admin");
   return state;
 }

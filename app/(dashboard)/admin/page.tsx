@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { CaptureSettingsForm } from "@/components/admin/capture-settings-form.tsx";
-import { NewPlanForm } from "@/components/admin/new-plan-form.tsx";
 import { PlanForm } from "@/components/admin/plan-form.tsx";
 import { UserPager } from "@/components/admin/user-pager.tsx";
 import { UserSearch } from "@/components/admin/user-search.tsx";
@@ -84,11 +83,11 @@ export default async function AdminPage({
               plan={{ slug: plan.slug, name: plan.name, rpm: plan.rpm, monthlyQuota: plan.monthlyQuota }}
               users={planUsers[plan.slug] ?? 0}
               deletable={plan.slug !== DEFAULT_PLAN}
-              updateAction={updatePlanAction}
+              action={updatePlanAction}
               deleteAction={deletePlanAction}
             />
           ))}
-          <NewPlanForm action={createPlanAction} />
+          <PlanForm action={createPlanAction} />
         </div>
       </section>
 

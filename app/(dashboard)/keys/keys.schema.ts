@@ -1,13 +1,9 @@
 // What each keys action accepts, and nothing more: strict objects refuse any other field
 // (userId, hash, status on a roll…), so a crafted request cannot assign what a form
-// does not offer. The owner is never an input: it is always the session's user.
+// does not offer. The owner is never an input: it is always the session's user. Creating
+// a key takes lib/data/keys.ts's own createKeyInput.
 import { z } from "zod";
-import { creationExpiry, keyId, keyName, keyStatus, rollExpiry } from "@/lib/keys/schema.ts";
-
-export const createKeySchema = z.strictObject({
-  name: keyName,
-  expiresIn: creationExpiry.default("never"),
-});
+import { keyId, keyStatus, rollExpiry } from "@/lib/keys/schema.ts";
 
 export const setKeyStatusSchema = z.strictObject({ id: keyId, status: keyStatus });
 

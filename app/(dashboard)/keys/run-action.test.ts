@@ -4,7 +4,7 @@ import { createKey, listKeys } from "@/lib/data/keys.ts";
 import { createTestUser, rawKeyRow } from "@/lib/data/keys-test-support.ts";
 import { testDatabase } from "@/lib/db/test-database.ts";
 import { createKeyAction, deleteKeyAction, rollKeyAction, setKeyStatusAction } from "./actions.ts";
-import { formInput } from "./run-action.ts";
+import { formInput } from "@/lib/action.ts";
 
 // The real server actions, wiring included; only the request around them is replaced:
 // the session's user is whoever the test names, and there is no page cache to refresh.
@@ -72,13 +72,13 @@ describe("keys actions", () => {
   it("answers an invalid name with a field error", async () => {
     expect(await create({ name: "  " }, b)).toMatchObject({
       status: "error",
-      fieldErrors: { name: ["Enter a name"] },
+      fieldErrors: { name: "Enter a name" },
     });
     expect(await create({ name: "x".repeat(65) }, b)).toMatchObject({
-      fieldErrors: { name: ["Use at most 64 characters"] },
+      fieldErrors: { name: "Use at most 64 characters" },
     });
     expect(await create({ name: "ok", expiresIn: "forever" }, b)).toMatchObject({
-      fieldErrors: { expiresIn: [expect.stringContaining("Choose") as unknown] },
+      fieldErrors: { expiresIn: expect.stringContaining("Choose") as unknown },
     });
   });
 
@@ -117,7 +117,7 @@ describe("keys actions", () => {
       await roll({ id: aKeyId, oldKeyExpiresIn: "now" }, b),
       await remove({ id: aKeyId }, b),
     ]) {
-      expect(state).toEqual({ status: "error", error: "Key not found." });
+      expect(state).toEqual({ status: "error", error: "API key not found" });
     }
     expect(await countKeys()).toBe(keysBefore);
     expect(await rawKeyRow(database, aKeyId)).toEqual(snapshot);
