@@ -14,7 +14,8 @@ export default defineConfig({
     ...base.test,
     include: [
       "lib/keys/**/*.test.ts",
-      "lib/gateway/{error-codes,headers,month,quota,rate-limit}.test.ts",
+      "lib/gateway/{error-codes,headers,quota,rate-limit}.test.ts",
+      "lib/time/{calendar,month}.test.ts",
       "lib/recorder/**/*.test.ts",
       "lib/schemas/**/*.test.ts",
     ],
