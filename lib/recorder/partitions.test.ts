@@ -139,4 +139,47 @@ describe("call log partitions", () => {
     expect(result.deleted).toBe(1);
     expect(await partitionOf(ancient.requestId)).toBeUndefined();
   });
+
+  it("drops a month's partition exactly when its end falls out of retention, not a millisecond before", async () => {
+    const start = new Date("2024-03-01T00:00:00.000Z");
+    const end = Date.parse("2024-04-01T00:00:00.000Z");
+    const name = partitionName("calls", start);
+    const { userId, keyId } = await account();
+    const last = call(userId, keyId, end - 1); // the month's last millisecond
+    await writeCalls(pool, [last]);
+    // 40 days of retention, seen from a clock where the cutoff is 1 ms before the month ends.
+    const before = end + 40 * DAY - 1;
+    expect((await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, before)).created).toContain(
+      name,
+    );
+    expect((await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, before)).dropped).not.toContain(
+      name,
+    );
+    expect(await partitionOf(last.requestId)).toBe(name);
+    // Now the cutoff is the month's end: every row in it has expired.
+    const dropped = await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, end + 40 * DAY);
+    expect(dropped.dropped).toContain(name);
+    expect(await partitionOf(last.requestId)).toBeUndefined();
+  });
+
+  it("keeps payloads for their own retention, never longer than the calls", async () => {
+    const now = Date.parse("2025-06-15T12:00:00.000Z");
+    const { userId, keyId } = await account();
+    const aged = call(userId, keyId, Date.parse("2025-04-10T12:00:00.000Z"), true);
+    await writeCalls(pool, [aged]);
+    const payloads = async () =>
+      (await pool.query("SELECT 1 FROM call_payloads WHERE request_id = $1", [aged.requestId])).rowCount;
+    // Payloads for 30 days, calls for 90: the 66-day-old call stays, its payload goes.
+    await maintainPartitions(pool, { callDays: 90, payloadDays: 30 }, now);
+    expect(await partitionOf(aged.requestId)).toBe("calls_p20250401");
+    expect(await payloads()).toBe(0);
+    // Payloads asked for 365 days but calls kept 30: both go with the call's retention.
+    const again = call(userId, keyId, Date.parse("2025-04-11T12:00:00.000Z"), true);
+    await writeCalls(pool, [again]);
+    await maintainPartitions(pool, { callDays: 30, payloadDays: 365 }, now);
+    expect(await partitionOf(again.requestId)).toBeUndefined();
+    expect(
+      (await pool.query("SELECT 1 FROM call_payloads WHERE request_id = $1", [again.requestId])).rowCount,
+    ).toBe(0);
+  });
 });

@@ -69,7 +69,8 @@ export async function maintainPartitions(
     for (let start = monthStart(cutoff.getTime()); start <= monthStart(now, AHEAD_MONTHS);) {
       const end = monthStart(start.getTime(), 1);
       const name = partitionName(table, start);
-      if (end > cutoff && !existing.has(name)) {
+      // Every month from the cutoff's on ends after the cutoff: each one is still needed.
+      if (!existing.has(name)) {
         result.moved += await createPartition(pool, table, name, start, end);
         result.created.push(name);
       }

@@ -59,7 +59,7 @@ function switchedPool(): { pool: pg.Pool; state: Switch } {
   const real = database.pool;
   const pool = new Proxy(real, {
     get(target, property) {
-      if (property === "query") return guarded(target.query.bind(target) as never);
+      if (property === "query") return guarded(target.query.bind(target));
       if (property === "connect") return guarded(target.connect.bind(target) as never);
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
