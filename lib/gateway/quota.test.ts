@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { monthOf } from "../time/calendar.ts";
+import type { CallRecord } from "../recorder/call-record.ts";
 import { QuotaCounters } from "./quota.ts";
 
 const now = Date.parse("2026-05-20T12:00:00Z");
 const month = monthOf(now);
+
+/** A batch of `count` records of `userId` made at `at` (only what the bookkeeping reads). */
+function batch(userId: string, count: number, { at = now, billable = true } = {}): CallRecord[] {
+  return Array.from(
+    { length: count },
+    () => ({ userId, createdAt: new Date(at).toISOString(), billable }) as CallRecord,
+  );
+}
 
 describe("QuotaCounters", () => {
   it("passes the call that reaches the limit and refuses the next", () => {
@@ -30,11 +39,11 @@ describe("QuotaCounters", () => {
     // The database total was read before the write committed: 100 + 5 unflushed.
     quota.observe("u", month, 100);
     expect(quota.used("u", now)).toBe(105);
-    quota.writing("u", month, 5);
+    quota.writing(batch("u", 5));
     // A refresh that may or may not include the in-flight write leaves it out.
     quota.observe("u", month, 105);
     expect(quota.used("u", now)).toBe(105);
-    quota.written("u", month, 5, true);
+    quota.written(batch("u", 5), true);
     quota.observe("u", month, 105);
     expect(quota.used("u", now)).toBe(105);
   });
@@ -65,7 +74,7 @@ describe("QuotaCounters", () => {
     // Both reservations are unflushed: a database total without them is topped up by 2.
     quota.observe("u", month, 50);
     expect(quota.used("u", now)).toBe(52);
-    quota.written("u", month, 2, true);
+    quota.written(batch("u", 2), true);
     quota.observe("u", month, 60);
     expect(quota.used("u", now)).toBe(60);
   });
@@ -74,8 +83,8 @@ describe("QuotaCounters", () => {
     const quota = new QuotaCounters();
     quota.observe("u", month, 0);
     quota.reserve("u", 10, now);
-    quota.writing("u", month, 1);
-    quota.written("u", month, 1, false);
+    quota.writing(batch("u", 1));
+    quota.written(batch("u", 1), false);
     quota.observe("u", month, 0);
     expect(quota.used("u", now)).toBe(1);
     quota.release("u", now);
@@ -84,8 +93,8 @@ describe("QuotaCounters", () => {
     quota.observe("u", month, 0);
     expect(quota.used("u", now)).toBe(0);
     // Unknown accounts and months are left alone.
-    quota.writing("nobody", month, 3);
-    quota.written("nobody", month, 3, true);
+    quota.writing(batch("nobody", 3));
+    quota.written(batch("nobody", 3), true);
     expect(quota.used("nobody", now)).toBe(0);
   });
 
@@ -99,5 +108,26 @@ describe("QuotaCounters", () => {
     expect(quota.used("v", june)).toBe(3);
     quota.observe("v", monthOf(june), 2);
     expect(quota.used("v", june)).toBe(3);
+  });
+
+  it("counts only a batch's billable records, each against the month it was made in", () => {
+    const may = Date.parse("2026-05-31T23:59:59Z");
+    const june = Date.parse("2026-06-01T00:00:01Z");
+    const quota = new QuotaCounters();
+    quota.observe("u", monthOf(may), 0);
+    for (let i = 0; i < 3; i++) quota.reserve("u", 100, may);
+    // Refused calls and June's calls do not take May's three calls off the unflushed count…
+    quota.written(batch("u", 2, { at: may, billable: false }), true);
+    quota.written(batch("u", 2, { at: june }), true);
+    quota.observe("u", monthOf(may), 10);
+    expect(quota.used("u", may)).toBe(13);
+    // …two of them in flight are left out of the next total, and once committed they are the database's.
+    const writes = [...batch("u", 2, { at: may }), ...batch("u", 5, { at: may, billable: false })];
+    quota.writing(writes);
+    quota.observe("u", monthOf(may), 20);
+    expect(quota.used("u", may)).toBe(21);
+    quota.written(writes, true);
+    quota.observe("u", monthOf(may), 30);
+    expect(quota.used("u", may)).toBe(31);
   });
 });

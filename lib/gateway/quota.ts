@@ -1,3 +1,4 @@
+import type { CallRecord } from "../recorder/call-record.ts";
 import { monthOf } from "../time/calendar.ts";
 
 type Counter = {
@@ -12,11 +13,13 @@ type Counter = {
 export type QuotaDecision = { allowed: boolean; used: number; limit: number };
 
 /**
- * Monthly quota counters per account (docs/gateway.md#what-counts-against-the-quota). A call is reserved before it is
- * forwarded, so concurrent calls cannot overshoot; the call that reaches the limit passes
- * and the next is refused. The database total arrives from the key cache's queries; the
- * counter never goes below it plus this instance's unflushed calls, which keeps several
- * gateway instances approximately in step without double counting.
+ * Monthly quota counters per account (docs/gateway.md#what-counts-against-the-quota), and
+ * every rule of their bookkeeping: reserve, release, follow (Redis), observe (the
+ * database's total) and the recorder's writes. A call is reserved before it is forwarded,
+ * so concurrent calls cannot overshoot; the call that reaches the limit passes and the next
+ * is refused. The database total arrives from the key cache's queries; the counter never
+ * goes below it plus this instance's unflushed calls, which keeps several gateway
+ * instances approximately in step without double counting.
  */
 export class QuotaCounters {
   private readonly counters = new Map<string, Counter>();
@@ -79,18 +82,22 @@ export class QuotaCounters {
     counter.unflushed = Math.max(0, counter.unflushed - 1);
   }
 
-  /** The recorder is writing these billable calls; their commit may land any moment. */
-  writing(userId: string, month: string, count: number): void {
-    const counter = this.counters.get(`${userId}|${month}`);
-    if (counter) counter.inFlight += count;
+  /** The recorder is writing these records; the billable ones' commit may land any moment. */
+  writing(records: readonly CallRecord[]): void {
+    for (const { id, count } of billableByAccountMonth(records)) {
+      const counter = this.counters.get(id);
+      if (counter) counter.inFlight += count;
+    }
   }
 
   /** The write ended: committed calls are the database's to count from now on. */
-  written(userId: string, month: string, count: number, committed: boolean): void {
-    const counter = this.counters.get(`${userId}|${month}`);
-    if (!counter) return;
-    counter.inFlight = Math.max(0, counter.inFlight - count);
-    if (committed) counter.unflushed = Math.max(0, counter.unflushed - count);
+  written(records: readonly CallRecord[], committed: boolean): void {
+    for (const { id, count } of billableByAccountMonth(records)) {
+      const counter = this.counters.get(id);
+      if (!counter) continue;
+      counter.inFlight = Math.max(0, counter.inFlight - count);
+      if (committed) counter.unflushed = Math.max(0, counter.unflushed - count);
+    }
   }
 
   private startMonth(month: string): void {
@@ -99,4 +106,15 @@ export class QuotaCounters {
       if (id.slice(id.indexOf("|") + 1) < month) this.counters.delete(id);
     }
   }
+}
+
+/** A batch's billable calls counted per counter id (`userId|YYYY-MM-01`, the month it was made in). */
+function billableByAccountMonth(records: readonly CallRecord[]): { id: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    if (!record.billable) continue;
+    const id = `${record.userId}|${monthOf(Date.parse(record.createdAt))}`;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...counts].map(([id, count]) => ({ id, count }));
 }

@@ -15,7 +15,6 @@ import { handleCall, type Services } from "./handle-call.ts";
 import { KeyHashes } from "./key-hashes.ts";
 import { LocalLimiter, type Limiter, type LimiterMode } from "./limiter.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { monthOf } from "../time/calendar.ts";
 import { QuotaCounters } from "./quota.ts";
 import { RateLimits } from "./rate-limit.ts";
 import { RedisLimiter, type RedisLimiterOptions } from "./redis-limiter.ts";
@@ -158,18 +157,6 @@ export async function startGateway(
     now,
     onUsage: (userId, month, used) => limiter.observe(userId, month, used),
   });
-  const byAccountMonth = (records: readonly CallRecord[]) => {
-    const counts = new Map<string, { userId: string; month: string; count: number }>();
-    for (const r of records) {
-      if (!r.billable) continue;
-      const month = monthOf(Date.parse(r.createdAt));
-      const id = `${r.userId}|${month}`;
-      const entry = counts.get(id) ?? { userId: r.userId, month, count: 0 };
-      entry.count += 1;
-      counts.set(id, entry);
-    }
-    return counts.values();
-  };
   let metrics: GatewayMetrics | undefined;
   let batchStarted = 0;
   const recorder = new Recorder(database.pool, {
@@ -179,11 +166,11 @@ export async function startGateway(
     hooks: {
       writing: (records) => {
         batchStarted = performance.now();
-        for (const c of byAccountMonth(records)) quota.writing(c.userId, c.month, c.count);
+        quota.writing(records);
       },
       written: (records, committed) => {
         metrics?.batchWritten((performance.now() - batchStarted) / 1000);
-        for (const c of byAccountMonth(records)) quota.written(c.userId, c.month, c.count, committed);
+        quota.written(records, committed);
       },
     },
   });
