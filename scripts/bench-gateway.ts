@@ -11,6 +11,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as prettier from "prettier";
+import { Redis } from "ioredis";
 import { Pool } from "undici";
 import { openDatabase } from "../lib/db/client.ts";
 import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
@@ -150,7 +151,31 @@ async function load(url: string, amount: number, key?: string) {
   return { ...result, rate: (result.requests.total * 1000) / (last - started) };
 }
 
-type Target = { url: string; key?: string };
+/** Something the latency measurement calls: resolves true when the answer was a success. */
+type Target = { call: () => Promise<boolean>; close: () => Promise<void> };
+
+function httpTarget(url: string, key?: string): Target {
+  const pool = new Pool(url, { connections: 32 });
+  const headers = key ? { "x-api-key": key } : {};
+  return {
+    call: async () => {
+      const res = await pool.request({ path: PATH, method: "GET", headers });
+      await res.body.arrayBuffer();
+      return res.statusCode === 200;
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** A PING to Redis: the round trip alone, which every call of the Redis gateway adds. */
+function redisTarget(url: string): Target {
+  const client = new Redis(url);
+  return {
+    call: async () => (await client.ping()) === "PONG",
+    close: async () => void (await client.quit()),
+  };
+}
+
 type Variant = {
   name: string;
   env: Record<string, string>;
@@ -168,7 +193,6 @@ type Latency = { p50: number; p99: number; count: number; failures: number };
  * machine is doing hits them alike; each target still receives `rate` calls per second.
  */
 async function fixedRate(targets: Target[], rate: number, seconds: number): Promise<Latency[]> {
-  const pools = targets.map((t) => new Pool(t.url, { connections: 32 }));
   const latencies = targets.map(() => [] as number[]);
   const failures = targets.map(() => 0);
   const total = rate * seconds * targets.length;
@@ -179,22 +203,19 @@ async function fixedRate(targets: Target[], rate: number, seconds: number): Prom
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const which = i % targets.length;
-    const key = targets[which]!.key;
     // Timed from when the call was due (or sent, if a little early), so a stalled client
     // cannot hide delays.
     const origin = Math.min(due, performance.now());
     calls.push(
-      pools[which]!.request({ path: PATH, method: "GET", headers: key ? { "x-api-key": key } : {} })
-        .then(async (res) => {
-          await res.body.arrayBuffer();
-          if (res.statusCode !== 200) failures[which]! += 1;
+      targets[which]!.call()
+        .then((ok) => {
+          if (!ok) failures[which]! += 1;
           latencies[which]!.push(performance.now() - origin);
         })
         .catch(() => void (failures[which]! += 1)),
     );
   }
   await Promise.all(calls);
-  await Promise.all(pools.map((p) => p.close()));
   return latencies.map((list, i) => {
     list.sort((a, b) => a - b);
     const at = (q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))] ?? 0;
@@ -202,11 +223,24 @@ async function fixedRate(targets: Target[], rate: number, seconds: number): Prom
   });
 }
 
-async function main() {
-  const loadBefore = os.loadavg()[0]!;
+type Bench = {
+  dir: string;
+  pinned: boolean;
+  postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  redis: Awaited<ReturnType<typeof startTestRedis>>;
+  database: ReturnType<typeof openDatabase>;
+  key: ReturnType<typeof generateKey>;
+  userId: string;
+  children: ChildProcess[];
+};
+
+/**
+ * PostgreSQL (`--pin-postgres`: on CPU 1 alone, everything else on CPU 0, to see what the
+ * gateway reaches when its database has a core), Redis, and an account on a plan of its own
+ * whose limits are checked on every call without refusing any.
+ */
+async function setUp(): Promise<Bench> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-"));
-  // `--pin-postgres`: PostgreSQL on CPU 1 alone, everything else (load tool, upstream,
-  // proxies, Redis) on CPU 0, to see what the gateway reaches when its database has a core.
   const pinned = process.argv.includes("--pin-postgres");
   if (pinned) spawnSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
   const postgres = await startEmbeddedPostgres(dir);
@@ -215,11 +249,9 @@ async function main() {
       spawnSync("taskset", ["-a", "-p", "-c", "1", String(pid)], { stdio: "ignore" });
   }
   const redis = await startTestRedis();
-  const children: ChildProcess[] = [];
   try {
     await migrate(postgres.url);
     const database = openDatabase(postgres.url, 4);
-    // A dedicated plan so the limits are checked on every call without refusing any.
     const key = generateKey();
     const { rows } = await database.pool.query<{ id: string }>(
       `WITH plan AS (
@@ -232,216 +264,257 @@ async function main() {
        SELECT id, 'bench', $1, $2, $3 FROM account RETURNING user_id::text AS id`,
       [key.hash, key.prefix, key.last4],
     );
-    const userId = rows[0]!.id;
+    return { dir, pinned, postgres, redis, database, key, userId: rows[0]!.id, children: [] };
+  } catch (error) {
+    await redis.close();
+    await postgres.stop();
+    throw error;
+  }
+}
 
-    const script = "scripts/bench-gateway.ts";
-    const [upstreamPort, passthroughPort] = [await freePort(), await freePort()];
-    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-    children.push(
-      await startChild(
-        ["--import", "tsx", script, "--role", "upstream", "--port", String(upstreamPort)],
-        {},
-        "ready",
-      ),
-    );
-    children.push(
-      await startChild(
-        [
-          "--import",
-          "tsx",
-          script,
-          "--role",
-          "passthrough",
-          "--port",
-          String(passthroughPort),
-          "--upstream",
-          upstreamUrl,
-        ],
-        {},
-        "ready",
-      ),
-    );
-    const passthroughUrl = `http://127.0.0.1:${passthroughPort}`;
-    const passthroughPid = children[1]!.pid!;
+const SCRIPT = "scripts/bench-gateway.ts";
 
-    // Every variant is its own gateway process; all take turns with the pass-through in every
-    // round and record into the same PostgreSQL. The first is what `npm run gateway` runs.
-    spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
-    // `--cpu-prof DIR` writes a V8 CPU profile of the default gateway there when it stops.
-    const profileDir = process.argv.includes("--cpu-prof")
-      ? process.argv[process.argv.indexOf("--cpu-prof") + 1]
-      : undefined;
-    const compiled = ["--enable-source-maps", "dist/scripts/gateway.js"];
-    const variantSpecs: Array<{ name: string; args: string[]; env: Record<string, string> }> = [
+/** The sample upstream and the bare pass-through in front of it, each its own process. */
+async function startUpstreamAndPassthrough(bench: Bench) {
+  const [upstreamPort, passthroughPort] = [await freePort(), await freePort()];
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  const tsx = ["--import", "tsx", SCRIPT, "--role"];
+  bench.children.push(await startChild([...tsx, "upstream", "--port", String(upstreamPort)], {}, "ready"));
+  const passthrough = await startChild(
+    [...tsx, "passthrough", "--port", String(passthroughPort), "--upstream", upstreamUrl],
+    {},
+    "ready",
+  );
+  bench.children.push(passthrough);
+  return {
+    upstreamUrl,
+    passthroughUrl: `http://127.0.0.1:${passthroughPort}`,
+    passthroughPid: passthrough.pid!,
+  };
+}
+
+/**
+ * Every variant is its own gateway process; all take turns with the pass-through in every
+ * round and record into the same PostgreSQL. The first is what `npm run gateway` runs.
+ */
+async function startVariants(bench: Bench, upstreamUrl: string): Promise<Variant[]> {
+  spawnSync(process.execPath, ["scripts/build-server.mjs"], { stdio: "inherit" });
+  // `--cpu-prof DIR` writes a V8 CPU profile of the default gateway there when it stops.
+  const profileDir = process.argv.includes("--cpu-prof")
+    ? process.argv[process.argv.indexOf("--cpu-prof") + 1]
+    : undefined;
+  const compiled = ["--enable-source-maps", "dist/scripts/gateway.js"];
+  const specs: Array<{ name: string; args: string[]; env: Record<string, string> }> = [
+    {
+      name: "compiled, CAPTURE_BODIES=errors (default)",
+      args: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...compiled] : compiled,
+      env: {},
+    },
+    { name: "through tsx", args: ["--import", "tsx", "scripts/gateway.ts"], env: {} },
+    { name: "CAPTURE_BODIES=all", args: compiled, env: { CAPTURE_BODIES: "all" } },
+    // Against the default, what `errors` costs a 2xx call (it should be nothing).
+    { name: "CAPTURE_BODIES=off", args: compiled, env: { CAPTURE_BODIES: "off" } },
+    { name: "REDIS_URL (limits in Redis)", args: compiled, env: { REDIS_URL: bench.redis.url } },
+  ];
+  const variants: Variant[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const port = await freePort();
+    const child = await startChild(
+      spec.args,
       {
-        name: "compiled, CAPTURE_BODIES=errors (default)",
-        args: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...compiled] : compiled,
-        env: {},
+        DATABASE_URL: bench.postgres.url,
+        GATEWAY_PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        UPSTREAM_URL: upstreamUrl,
+        DATA_DIR: path.join(bench.dir, `gateway-${i}`),
+        ...spec.env,
       },
-      { name: "through tsx", args: ["--import", "tsx", "scripts/gateway.ts"], env: {} },
-      { name: "CAPTURE_BODIES=all", args: compiled, env: { CAPTURE_BODIES: "all" } },
-      // Against the default, what `errors` costs a 2xx call (it should be nothing).
-      { name: "CAPTURE_BODIES=off", args: compiled, env: { CAPTURE_BODIES: "off" } },
-      { name: "REDIS_URL (limits in Redis)", args: compiled, env: { REDIS_URL: redis.url } },
-    ];
-    const variants: Variant[] = [];
-    for (const [i, spec] of variantSpecs.entries()) {
-      const port = await freePort();
-      const child = await startChild(
-        spec.args,
-        {
-          DATABASE_URL: postgres.url,
-          GATEWAY_PORT: String(port),
-          HOSTNAME: "127.0.0.1",
-          UPSTREAM_URL: upstreamUrl,
-          DATA_DIR: path.join(dir, `gateway-${i}`),
-          ...spec.env,
-        },
-        "gateway listening",
-      );
-      children.push(child);
-      variants.push({
-        ...spec,
-        child,
-        url: `http://127.0.0.1:${port}`,
-        rates: [],
-        cpuMs: 0,
-        postgresCpuMs: 0,
-      });
-    }
-    const main = variants[0]!;
+      "gateway listening",
+    );
+    bench.children.push(child);
+    variants.push({ ...spec, child, url: `http://127.0.0.1:${port}`, rates: [], cpuMs: 0, postgresCpuMs: 0 });
+  }
+  return variants;
+}
 
-    let answered = 0;
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      void rssMb(main.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)));
-    }, 250);
-    const count = (r: AutocannonResult) => r["2xx"] + r.non2xx;
+const count = (r: AutocannonResult) => r["2xx"] + r.non2xx;
 
-    const amount = quick ? 10_000 : 30_000;
-    console.log("warming up…");
-    await load(passthroughUrl, amount / 4);
-    for (const variant of variants) answered += count(await load(variant.url, amount / 4, key.key));
+/**
+ * Warm-up, then rounds in which the pass-through and every variant run the same load in
+ * turns, the order reversed every other round so drift on the machine (PostgreSQL
+ * autovacuum, CPU boost) hits all alike. Collects rates and CPU from /proc.
+ */
+async function measureThroughput(
+  bench: Bench,
+  passthroughUrl: string,
+  passthroughPid: number,
+  variants: Variant[],
+) {
+  const amount = quick ? 10_000 : 30_000;
+  const rounds = quick ? 2 : 4;
+  const key = bench.key.key;
+  let answered = 0;
+  let errors = 0;
+  console.log("warming up…");
+  await load(passthroughUrl, amount / 4);
+  for (const variant of variants) answered += count(await load(variant.url, amount / 4, key));
 
-    // Alternate the order so drift on the machine (PostgreSQL autovacuum, CPU boost) hits all.
-    const rounds = quick ? 2 : 4;
-    const bare: number[] = [];
-    let bareCpu = 0;
-    let gatewayErrors = 0;
-    const runBare = async () => {
-      const cpu = await cpuMs(passthroughPid);
-      const b = await load(passthroughUrl, amount);
-      bareCpu += (await cpuMs(passthroughPid)) - cpu;
-      bare.push(b.rate);
-    };
-    const runVariant = (variant: Variant) => async () => {
-      const cpu = await cpuMs(variant.child.pid!);
-      const pgCpu = await postgresCpuMs(dir);
-      const g = await load(variant.url, amount, key.key);
-      variant.cpuMs += (await cpuMs(variant.child.pid!)) - cpu;
-      // Counted until the records of this round are written, which is part of its cost.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      variant.postgresCpuMs += (await postgresCpuMs(dir)) - pgCpu;
-      variant.rates.push(g.rate);
-      answered += count(g);
-      gatewayErrors += g.non2xx + g.errors + g.timeouts;
-    };
-    for (let i = 0; i < rounds; i++) {
-      // Alternate which goes first, so none always runs on a machine another warmed up.
-      const runs = [runBare, ...variants.map(runVariant)];
-      for (const run of i % 2 === 0 ? runs : runs.reverse()) await run();
-      console.log(
-        `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, ${variants.map((v) => `${v.name} ${Math.round(v.rates.at(-1)!)}`).join(", ")}`,
-      );
-    }
-    const rssAfterLoad = await rssMb(main.child.pid!);
+  const bare: number[] = [];
+  let bareCpu = 0;
+  const runBare = async () => {
+    const cpu = await cpuMs(passthroughPid);
+    const b = await load(passthroughUrl, amount);
+    bareCpu += (await cpuMs(passthroughPid)) - cpu;
+    bare.push(b.rate);
+  };
+  const runVariant = (variant: Variant) => async () => {
+    const cpu = await cpuMs(variant.child.pid!);
+    const pgCpu = await postgresCpuMs(bench.dir);
+    const g = await load(variant.url, amount, key);
+    variant.cpuMs += (await cpuMs(variant.child.pid!)) - cpu;
+    // Counted until the records of this round are written, which is part of its cost.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    variant.postgresCpuMs += (await postgresCpuMs(bench.dir)) - pgCpu;
+    variant.rates.push(g.rate);
+    answered += count(g);
+    errors += g.non2xx + g.errors + g.timeouts;
+  };
+  for (let i = 0; i < rounds; i++) {
+    const runs = [runBare, ...variants.map(runVariant)];
+    for (const run of i % 2 === 0 ? runs : runs.reverse()) await run();
+    console.log(
+      `round ${i + 1}: pass-through ${Math.round(bare.at(-1)!)} req/s, ${variants.map((v) => `${v.name} ${Math.round(v.rates.at(-1)!)}`).join(", ")}`,
+    );
+  }
+  return { amount, rounds, bare, bareCpu, answered, errors };
+}
 
-    const seconds = quick ? 5 : 15;
-    console.log(`latency at 500 req/s for ${seconds} s each…`);
-    const redisVariant = variants.find((v) => v.env.REDIS_URL)!;
-    const targets = [
-      { url: upstreamUrl },
-      { url: main.url, key: key.key },
-      { url: redisVariant.url, key: key.key },
-    ];
+/**
+ * Latency at 500 req/s each, interleaved: the upstream direct, the default gateway, the Redis
+ * one, and a PING to Redis (the round trip the Redis gateway adds to every call, on this machine).
+ */
+async function measureLatency(bench: Bench, upstreamUrl: string, main: Variant, redisVariant: Variant) {
+  const seconds = quick ? 5 : 15;
+  console.log(`latency at 500 req/s for ${seconds} s each…`);
+  const key = bench.key.key;
+  const targets = [
+    httpTarget(upstreamUrl),
+    httpTarget(main.url, key),
+    httpTarget(redisVariant.url, key),
+    redisTarget(bench.redis.url),
+  ];
+  try {
     const warm = await fixedRate(targets, 500, 1);
-    answered += warm[1]!.count + warm[2]!.count;
-    const [direct, viaGateway, viaRedis] = (await fixedRate(targets, 500, seconds)) as [
+    const [direct, viaGateway, viaRedis, redisPing] = (await fixedRate(targets, 500, seconds)) as [
+      Latency,
       Latency,
       Latency,
       Latency,
     ];
-    answered += viaGateway.count + viaRedis.count;
-    gatewayErrors += viaGateway.failures + viaRedis.failures;
-    clearInterval(sampler);
-
-    // A clean shutdown writes every record; then compare with what clients were answered.
-    let exitCode = 0;
-    for (const variant of variants) {
-      exitCode = Math.max(exitCode, (await stop(variant.child)) ?? 1);
-      children.splice(children.indexOf(variant.child), 1);
-    }
-    const recorded = (
-      await database.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM calls WHERE user_id = $1", [
-        userId,
-      ])
-    ).rows[0]!.n;
-    const rollup = (
-      await database.pool.query<{ n: number }>(
-        "SELECT COALESCE(SUM(calls), 0)::int AS n FROM usage_daily WHERE user_id = $1",
-        [userId],
-      )
-    ).rows[0]!.n;
-    await database.pool.end();
-
-    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // The median of the per-round ratios: one disturbed round does not decide the result.
-    const median = (xs: number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      const middle = sorted.length / 2;
-      return sorted.length % 2 === 1
-        ? sorted[Math.floor(middle)]!
-        : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return {
+      seconds,
+      direct,
+      viaGateway,
+      viaRedis,
+      redisPing,
+      answered: warm[1]!.count + warm[2]!.count + viaGateway.count + viaRedis.count,
+      errors: viaGateway.failures + viaRedis.failures,
     };
-    const ratiosOf = (v: Variant) => v.rates.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
-    const ratios = ratiosOf(main);
-    const ratio = median(ratios);
-    const addedP50 = viaGateway.p50 - direct.p50;
-    const addedP99 = viaGateway.p99 - direct.p99;
-    const redisP50 = viaRedis.p50 - direct.p50;
-    const redisP99 = viaRedis.p99 - direct.p99;
-    const ms = (n: number) => `${n.toFixed(2)} ms`;
-    const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
-    const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
-    const percents = (xs: number[]) => xs.map((r) => `${(r * 100).toFixed(0)} %`).join(", ");
-    const table = [
-      "| measure | result | target | |",
-      "|---|---|---|---|",
-      `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s, ${perCall(bareCpu)} µs CPU per call | | |`,
-      `| gateway (${main.name}), all checks + recording | ${Math.round(avg(main.rates)).toLocaleString("en-US")} req/s | | |`,
-      `| gateway CPU per call (user + system) / PostgreSQL CPU per call (its record and rollup) | ${perCall(main.cpuMs)} µs / ${perCall(main.postgresCpuMs)} µs | | |`,
-      `| throughput ratio, median of rounds (${percents(ratios)}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
-      `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
-      `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
-      `| added latency p50 | ${ms(addedP50)} | ≤ 0.5 ms | ${verdict(addedP50 <= 0.5)} |`,
-      `| added latency p99 | ${ms(addedP99)} | ≤ 2 ms | ${verdict(addedP99 <= 2)} |`,
-      ...variants
-        .slice(1)
-        .map(
-          (v) =>
-            `| variant **${v.name}**: ratio, median of rounds (${percents(ratiosOf(v))}); gateway / PostgreSQL CPU per call | ${(median(ratiosOf(v)) * 100).toFixed(1)} %; ${perCall(v.cpuMs)} µs / ${perCall(v.postgresCpuMs)} µs | | |`,
-        ),
-      `| with Redis: added latency p50 / p99 at 500 req/s | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
-      `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
-      `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
-      `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
-      `| gateway exit codes after SIGTERM | ${exitCode} | 0 | ${verdict(exitCode === 0)} |`,
-    ].join("\n");
-    console.log(`\n${table}\n`);
+  } finally {
+    for (const target of targets) await target.close();
+  }
+}
 
-    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-    const loadAfter = os.loadavg()[0]!;
-    const report = `# Gateway benchmark
+/**
+ * A clean shutdown writes every record: SIGTERM to every gateway, then the rows and the
+ * rollup sum to compare with what clients were answered.
+ */
+async function stopAndCount(bench: Bench, variants: Variant[]) {
+  let exitCode = 0;
+  for (const variant of variants) {
+    exitCode = Math.max(exitCode, (await stop(variant.child)) ?? 1);
+    bench.children.splice(bench.children.indexOf(variant.child), 1);
+  }
+  const { pool } = bench.database;
+  const recorded = (
+    await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM calls WHERE user_id = $1", [bench.userId])
+  ).rows[0]!.n;
+  const rollup = (
+    await pool.query<{ n: number }>(
+      "SELECT COALESCE(SUM(calls), 0)::int AS n FROM usage_daily WHERE user_id = $1",
+      [bench.userId],
+    )
+  ).rows[0]!.n;
+  return { exitCode, recorded, rollup };
+}
+
+type Results = {
+  loadBefore: number;
+  pinned: boolean;
+  variants: Variant[];
+  throughput: Awaited<ReturnType<typeof measureThroughput>>;
+  latency: Awaited<ReturnType<typeof measureLatency>>;
+  shutdown: Awaited<ReturnType<typeof stopAndCount>>;
+  peakRss: number;
+  rssAfterLoad: number;
+};
+
+// The median of the per-round ratios: one disturbed round does not decide the result.
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The results as docs/bench/gateway.md: the table, the set-up and where the time goes. */
+function report(results: Results): { table: string; markdown: string } {
+  const { variants, throughput, latency, shutdown, peakRss, rssAfterLoad } = results;
+  const { amount, rounds, bare, bareCpu } = throughput;
+  const { seconds, direct, viaGateway, viaRedis, redisPing } = latency;
+  const main = variants[0]!;
+  const answered = throughput.answered + latency.answered;
+  const gatewayErrors = throughput.errors + latency.errors;
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const ratiosOf = (v: Variant) => v.rates.map((g, i) => g / bare[i]!).sort((a, b) => a - b);
+  const ratios = ratiosOf(main);
+  const ratio = median(ratios);
+  const addedP50 = viaGateway.p50 - direct.p50;
+  const addedP99 = viaGateway.p99 - direct.p99;
+  const redisP50 = viaRedis.p50 - direct.p50;
+  const redisP99 = viaRedis.p99 - direct.p99;
+  const ms = (n: number) => `${n.toFixed(2)} ms`;
+  const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
+  const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
+  const percents = (xs: number[]) => xs.map((r) => `${(r * 100).toFixed(0)} %`).join(", ");
+  const { recorded, rollup, exitCode } = shutdown;
+  const table = [
+    "| measure | result | target | |",
+    "|---|---|---|---|",
+    `| bare node:http + undici pass-through | ${Math.round(avg(bare)).toLocaleString("en-US")} req/s, ${perCall(bareCpu)} µs CPU per call | | |`,
+    `| gateway (${main.name}), all checks + recording | ${Math.round(avg(main.rates)).toLocaleString("en-US")} req/s | | |`,
+    `| gateway CPU per call (user + system) / PostgreSQL CPU per call (its record and rollup) | ${perCall(main.cpuMs)} µs / ${perCall(main.postgresCpuMs)} µs | | |`,
+    `| throughput ratio, median of rounds (${percents(ratios)}) | ${(ratio * 100).toFixed(1)} % | ≥ 75 % | ${verdict(ratio >= 0.75)} |`,
+    `| latency at 500 req/s, upstream direct | p50 ${ms(direct.p50)}, p99 ${ms(direct.p99)} | | |`,
+    `| latency at 500 req/s, via gateway | p50 ${ms(viaGateway.p50)}, p99 ${ms(viaGateway.p99)} | | |`,
+    `| added latency p50 | ${ms(addedP50)} | ≤ 0.5 ms | ${verdict(addedP50 <= 0.5)} |`,
+    `| added latency p99 | ${ms(addedP99)} | ≤ 2 ms | ${verdict(addedP99 <= 2)} |`,
+    ...variants
+      .slice(1)
+      .map(
+        (v) =>
+          `| variant **${v.name}**: ratio, median of rounds (${percents(ratiosOf(v))}); gateway / PostgreSQL CPU per call | ${(median(ratiosOf(v)) * 100).toFixed(1)} %; ${perCall(v.cpuMs)} µs / ${perCall(v.postgresCpuMs)} µs | | |`,
+      ),
+    `| with Redis: added latency p50 / p99 at 500 req/s | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
+    `| Redis round trip alone (a PING, interleaved with the calls above): p50 / p99 | ${ms(redisPing.p50)} / ${ms(redisPing.p99)} | | |`,
+    `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
+    `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
+    `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
+    `| gateway exit codes after SIGTERM | ${exitCode} | 0 | ${verdict(exitCode === 0)} |`,
+  ].join("\n");
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const loadAfter = os.loadavg()[0]!;
+  const { loadBefore, pinned } = results;
+  const markdown = `# Gateway benchmark
 
 Measured by \`npm run bench${quick ? " -- --quick" : ""}${pinned ? " -- --pin-postgres" : ""}\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC —
 ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, ${os.type()} ${os.release()}.
@@ -461,15 +534,16 @@ Lua script per call for the rate limit and the quota reservation). All record in
 PostgreSQL and take turns with the pass-through in every round.
 Latency: ${seconds} s at a fixed 500 req/s per target, calls to the upstream directly and
 through the gateway interleaved, each timed from when it was due (no coordinated omission),
-sub-millisecond resolution.
+sub-millisecond resolution; a PING to the Redis the Redis gateway uses is timed the same way, interleaved,
+as the floor of what that gateway adds.
 
 ${table}
 
 Where the time goes (CPU per call, measured in this run from /proc)
 - bare pass-through process: ${perCall(bareCpu)} µs; gateway process: ${perCall(main.cpuMs)} µs
   (key check, limits, quota, headers, building and batching the record);
-- PostgreSQL writing the gateway's records (insert into \`calls\` with its indexes, the daily
-  rollup, last_used_at): ${perCall(main.postgresCpuMs)} µs per call.
+- PostgreSQL writing the gateway's records (insert into \`calls\` with its indexes, the
+  rollups, last_used_at): ${perCall(main.postgresCpuMs)} µs per call.
 - So one gateway call costs the machine about ${perCall(main.cpuMs + main.postgresCpuMs)} µs of CPU against ${perCall(bareCpu)} µs for
   the bare pass-through. When load tool, upstream, PostgreSQL and proxy share ${os.cpus().length} cores,
   throughput follows that total.
@@ -480,12 +554,12 @@ ${variants
     return `- ${v.name}: gateway ${delta(v.cpuMs, main.cpuMs)}, PostgreSQL ${delta(v.postgresCpuMs, main.postgresCpuMs)} per call against the default.`;
   })
   .join("\n")}${
-      ratio < 0.75
-        ? `\n- The gateway process's own overhead over the pass-through is ${perCall(main.cpuMs - bareCpu)} µs per call and
+    ratio < 0.75
+      ? `\n- The gateway process's own overhead over the pass-through is ${perCall(main.cpuMs - bareCpu)} µs per call and
   PostgreSQL's ${perCall(main.postgresCpuMs)} µs comes on top, on the same cores: together they are what stands
   between this run and the 75 % target.`
-        : ""
-    }
+      : ""
+  }
 
 Notes
 - On 2 cores the load tool, upstream, PostgreSQL and the proxy under test compete for CPU, so
@@ -493,17 +567,53 @@ Notes
 - Rows recorded are counted after the gateway received SIGTERM and exited, which is how a
   clean shutdown is promised to behave (README, "Reliability").
 `;
-    await fs.mkdir("docs/bench", { recursive: true });
-    // Formatted like every other file, so `npm test`'s prettier check passes after a bench run.
-    const file = "docs/bench/gateway.md";
-    const options = (await prettier.resolveConfig(file)) ?? {};
-    await fs.writeFile(file, await prettier.format(report, { ...options, filepath: file }));
-    console.log("written to docs/bench/gateway.md");
+  return { table, markdown };
+}
+
+/** Writes docs/bench/gateway.md, formatted like every other file so `npm test`'s prettier check passes. */
+async function writeReport(markdown: string): Promise<void> {
+  await fs.mkdir("docs/bench", { recursive: true });
+  const file = "docs/bench/gateway.md";
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  await fs.writeFile(file, await prettier.format(markdown, { ...options, filepath: file }));
+  console.log("written to docs/bench/gateway.md");
+}
+
+async function main() {
+  const loadBefore = os.loadavg()[0]!;
+  const bench = await setUp();
+  try {
+    const { upstreamUrl, passthroughUrl, passthroughPid } = await startUpstreamAndPassthrough(bench);
+    const variants = await startVariants(bench, upstreamUrl);
+    const main = variants[0]!;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      void rssMb(main.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)));
+    }, 250);
+    const throughput = await measureThroughput(bench, passthroughUrl, passthroughPid, variants);
+    const rssAfterLoad = await rssMb(main.child.pid!);
+    const redisVariant = variants.find((v) => v.env.REDIS_URL)!;
+    const latency = await measureLatency(bench, upstreamUrl, main, redisVariant);
+    clearInterval(sampler);
+    const shutdown = await stopAndCount(bench, variants);
+    const { table, markdown } = report({
+      loadBefore,
+      pinned: bench.pinned,
+      variants,
+      throughput,
+      latency,
+      shutdown,
+      peakRss,
+      rssAfterLoad,
+    });
+    console.log(`\n${table}\n`);
+    await writeReport(markdown);
   } finally {
-    for (const child of children) await stop(child);
-    await redis.close();
-    await postgres.stop();
-    await fs.rm(dir, { recursive: true, force: true });
+    for (const child of bench.children) await stop(child);
+    await bench.database.pool.end();
+    await bench.redis.close();
+    await bench.postgres.stop();
+    await fs.rm(bench.dir, { recursive: true, force: true });
   }
 }
 
