@@ -3,12 +3,13 @@
 // there is no window between an ownership check and the change, and another user's
 // key id is indistinguishable from an unknown one (KeyNotFoundError → 404).
 //
-// Mutations are SQL with the database's now(): the gateway compares expires_at and
-// polls updated_at against that same clock, so an app server with a skewed clock can
-// neither hide a change from the gateway's cache refresh nor shift an expiry.
+// Expiry is computed by PostgreSQL (now() + the choice's interval), so every dashboard
+// process and the CLI share one clock for it. The gateway re-reads each cached key every
+// 250 ms, so a change stops or starts a key within a second.
 import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
-import { db } from "../db/client.ts";
+import { db, isPrismaError } from "../db/client.ts";
+import { Prisma } from "../db/generated/client.ts";
 import { generateKey } from "../keys/key.ts";
 import {
   creationExpiry,
@@ -50,8 +51,31 @@ export const createKeyInput = z.strictObject({
 });
 export type CreateKeyInput = z.input<typeof createKeyInput>;
 
-const SUMMARY_COLUMNS = `id::text AS id, name, prefix, last4, status::text AS status,
-  created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt"`;
+const SUMMARY = {
+  id: true,
+  name: true,
+  prefix: true,
+  last4: true,
+  status: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+} as const satisfies Prisma.ApiKeySelect;
+
+// The same columns for the two raw statements below (their rows are parsed by keyRow).
+const SUMMARY_COLUMNS = Prisma.raw(`id::text AS id, name, prefix, last4, status::text AS status,
+  created_at AS "createdAt", last_used_at AS "lastUsedAt", expires_at AS "expiresAt"`);
+
+const keyRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  last4: z.string(),
+  status: keyStatus,
+  createdAt: z.date(),
+  lastUsedAt: z.date().nullable(),
+  expiresAt: z.date().nullable(),
+});
 
 /** Parses an id; anything that is not a UUID cannot name a key, so it is "not found" too. */
 function parseId(id: string): string {
@@ -60,22 +84,13 @@ function parseId(id: string): string {
   return parsed.data;
 }
 
-function single(rows: KeySummary[]): KeySummary {
-  const row = rows[0];
-  if (!row) throw new KeyNotFoundError();
-  return row;
-}
-
 /** The actor's keys that are not deleted, newest first. */
 export async function listKeys(actor: SessionUser): Promise<KeySummary[]> {
-  const { pool } = db();
-  const { rows } = await pool.query<KeySummary>(
-    `SELECT ${SUMMARY_COLUMNS} FROM api_keys
-     WHERE user_id = $1 AND deleted_at IS NULL
-     ORDER BY created_at DESC, id DESC`,
-    [actor.id],
-  );
-  return rows;
+  return db().prisma.apiKey.findMany({
+    where: { userId: actor.id, deletedAt: null },
+    select: SUMMARY,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
 }
 
 /**
@@ -86,26 +101,33 @@ export async function createKey(actor: SessionUser, input: CreateKeyInput): Prom
   const { name, expiresIn } = createKeyInput.parse(input);
   const { key, hash, prefix, last4 } = generateKey();
   const interval = expiresIn === "never" ? null : expiryIntervals[expiresIn];
-  const { rows } = await db().pool.query<KeySummary>(
-    `INSERT INTO api_keys (user_id, name, hash, prefix, last4, expires_at)
-     VALUES ($1, $2, $3, $4, $5, now() + $6::interval)
-     RETURNING ${SUMMARY_COLUMNS}`,
-    [actor.id, name, hash, prefix, last4, interval],
-  );
-  const { id, ...rest } = single(rows);
+  // Raw: the expiry is PostgreSQL's now() plus an interval, which Prisma cannot write.
+  const rows = await db().prisma.$queryRaw`
+    INSERT INTO api_keys (user_id, name, hash, prefix, last4, expires_at)
+    VALUES (${actor.id}::uuid, ${name}, ${hash}, ${prefix}, ${last4}, now() + ${interval}::interval)
+    RETURNING ${SUMMARY_COLUMNS}`;
+  const [{ id, ...rest }] = z.tuple([keyRow]).parse(rows);
   // id and key first: the order `keys create --json` prints (README, "The operator CLI").
   return { id, key, ...rest };
 }
 
+/** Runs an update of one of the actor's live keys; no such key is KeyNotFoundError. */
+async function updateOwnKey(actor: SessionUser, id: string, data: Prisma.ApiKeyUpdateInput): Promise<KeySummary> {
+  try {
+    return await db().prisma.apiKey.update({
+      where: { id: parseId(id), userId: actor.id, deletedAt: null },
+      data: { ...data, updatedAt: new Date() },
+      select: SUMMARY,
+    });
+  } catch (error) {
+    if (isPrismaError(error, "P2025")) throw new KeyNotFoundError();
+    throw error;
+  }
+}
+
 /** Enables or disables one of the actor's keys; the gateway refuses a disabled key within a second. */
 export async function setKeyStatus(actor: SessionUser, id: string, status: KeyStatus): Promise<KeySummary> {
-  const { rows } = await db().pool.query<KeySummary>(
-    `UPDATE api_keys SET status = $3::key_status, updated_at = now()
-     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL
-     RETURNING ${SUMMARY_COLUMNS}`,
-    [parseId(id), actor.id, keyStatus.parse(status)],
-  );
-  return single(rows);
+  return updateOwnKey(actor, id, { status: keyStatus.parse(status) });
 }
 
 /**
@@ -121,39 +143,31 @@ export async function rollKey(
 ): Promise<{ newKey: CreatedKey; oldKey: KeySummary }> {
   const interval = expiryIntervals[rollExpiry.parse(oldKeyExpiresIn)];
   const { key, hash, prefix, last4 } = generateKey();
-  const { rows } = await db().pool.query<KeySummary & { role: "old" | "new" }>(
-    `WITH old AS (
-       UPDATE api_keys
-       SET expires_at = LEAST(expires_at, now() + $3::interval), updated_at = now()
-       WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL
-       RETURNING *
-     ), new AS (
-       INSERT INTO api_keys (user_id, name, hash, prefix, last4)
-       SELECT user_id, name, $4, $5, $6 FROM old
-       RETURNING *
-     )
-     SELECT 'old' AS role, ${SUMMARY_COLUMNS} FROM old
-     UNION ALL
-     SELECT 'new' AS role, ${SUMMARY_COLUMNS} FROM new`,
-    [parseId(id), actor.id, interval, hash, prefix, last4],
-  );
-  const oldRow = rows.find((row) => row.role === "old");
-  const newRow = rows.find((row) => row.role === "new");
+  // Raw: one statement (update the old key, insert its successor) with PostgreSQL's clock.
+  const rows = await db().prisma.$queryRaw`
+    WITH old AS (
+      UPDATE api_keys
+      SET expires_at = LEAST(expires_at, now() + ${interval}::interval), updated_at = now()
+      WHERE id = ${parseId(id)}::uuid AND user_id = ${actor.id}::uuid AND deleted_at IS NULL
+      RETURNING *
+    ), new AS (
+      INSERT INTO api_keys (user_id, name, hash, prefix, last4)
+      SELECT user_id, name, ${hash}, ${prefix}, ${last4} FROM old
+      RETURNING *
+    )
+    SELECT 'old' AS role, ${SUMMARY_COLUMNS} FROM old
+    UNION ALL
+    SELECT 'new' AS role, ${SUMMARY_COLUMNS} FROM new`;
+  const parsed = z.array(keyRow.extend({ role: z.enum(["old", "new"]) })).parse(rows);
+  const oldRow = parsed.find((row) => row.role === "old");
+  const newRow = parsed.find((row) => row.role === "new");
   if (!oldRow || !newRow) throw new KeyNotFoundError();
-  const { id: newId, ...newRest } = withoutRole(newRow);
-  return { oldKey: withoutRole(oldRow), newKey: { id: newId, key, ...newRest } };
+  // keyRow drops the role.
+  const { id: newId, ...newRest } = keyRow.parse(newRow);
+  return { oldKey: keyRow.parse(oldRow), newKey: { id: newId, key, ...newRest } };
 }
 
 /** Soft-deletes one of the actor's keys: it stops working at once, its recorded calls stay. */
 export async function deleteKey(actor: SessionUser, id: string): Promise<void> {
-  const { rowCount } = await db().pool.query(
-    `UPDATE api_keys SET deleted_at = now(), updated_at = now()
-     WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL`,
-    [parseId(id), actor.id],
-  );
-  if (rowCount !== 1) throw new KeyNotFoundError();
-}
-
-function withoutRole({ role: _role, ...summary }: KeySummary & { role: string }): KeySummary {
-  return summary;
+  await updateOwnKey(actor, id, { deletedAt: new Date() });
 }

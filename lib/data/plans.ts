@@ -1,10 +1,11 @@
 // Plans (docs/gateway.md#what-counts-against-the-quota): the rate limit and monthly quota every account on them shares.
 // Reading them is open to any signed-in code; changing them is for admins only, and the
-// check is here, in the data layer, not only in the page. Changes set updated_at = now()
-// (the database clock) because the gateway refreshes its plan cache by polling it.
+// check is here, in the data layer, not only in the page. The gateway re-reads each cached
+// key with its account's plan every 250 ms, so a change applies to calls within a second.
 import { z } from "zod";
 import { type SessionUser, requireAdminActor } from "../actor.ts";
-import { db } from "../db/client.ts";
+import { db, isPrismaError } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { countOf } from "../format.ts";
 
 export type Plan = {
@@ -60,22 +61,29 @@ export const newPlanSchema = z.object({
 });
 export type NewPlan = z.input<typeof newPlanSchema>;
 
-const COLUMNS = `id, slug, name, rpm, monthly_quota AS "monthlyQuota", updated_at AS "updatedAt"`;
+// What a Plan is: selected explicitly, so a column added later does not leak out unseen.
+const PLAN = {
+  id: true,
+  slug: true,
+  name: true,
+  rpm: true,
+  monthlyQuota: true,
+  updatedAt: true,
+} as const satisfies Prisma.PlanSelect;
+
+const normalise = (slug: string) => slug.trim().toLowerCase();
 
 /** Every plan, cheapest first. */
 export async function listPlans(): Promise<Plan[]> {
-  const { rows } = await db().pool.query<Plan>(
-    `SELECT ${COLUMNS} FROM plans ORDER BY monthly_quota, rpm, id`,
-  );
-  return rows;
+  return db().prisma.plan.findMany({
+    select: PLAN,
+    orderBy: [{ monthlyQuota: "asc" }, { rpm: "asc" }, { id: "asc" }],
+  });
 }
 
 /** One plan by slug, or PlanNotFoundError. */
 export async function getPlan(slug: string): Promise<Plan> {
-  const { rows } = await db().pool.query<Plan>(`SELECT ${COLUMNS} FROM plans WHERE slug = $1`, [
-    slug.trim().toLowerCase(),
-  ]);
-  const plan = rows[0];
+  const plan = await db().prisma.plan.findUnique({ where: { slug: normalise(slug) }, select: PLAN });
   if (!plan) throw new PlanNotFoundError(slug);
   return plan;
 }
@@ -83,35 +91,29 @@ export async function getPlan(slug: string): Promise<Plan> {
 /** Admins only: changes a plan's name, rate limit and/or quota. Throws ZodError on bad values. */
 export async function updatePlan(actor: SessionUser, slug: string, changes: PlanChanges): Promise<Plan> {
   requireAdminActor(actor);
-  const parsed = planChangesSchema.parse(changes);
-  const { rows } = await db().pool.query<Plan>(
-    `UPDATE plans SET
-       name = COALESCE($2, name),
-       rpm = COALESCE($3, rpm),
-       monthly_quota = COALESCE($4, monthly_quota),
-       updated_at = now()
-     WHERE slug = $1
-     RETURNING ${COLUMNS}`,
-    [slug.trim().toLowerCase(), parsed.name ?? null, parsed.rpm ?? null, parsed.monthlyQuota ?? null],
-  );
-  const plan = rows[0];
-  if (!plan) throw new PlanNotFoundError(slug);
-  return plan;
+  const { name, rpm, monthlyQuota } = planChangesSchema.parse(changes);
+  try {
+    return await db().prisma.plan.update({
+      where: { slug: normalise(slug) },
+      data: { name, rpm, monthlyQuota, updatedAt: new Date() },
+      select: PLAN,
+    });
+  } catch (error) {
+    if (isPrismaError(error, "P2025")) throw new PlanNotFoundError(slug);
+    throw error;
+  }
 }
 
 /** Admins only: adds a plan. A taken slug is refused by the unique index (PlanExistsError). */
 export async function createPlan(actor: SessionUser, input: NewPlan): Promise<Plan> {
   requireAdminActor(actor);
   const plan = newPlanSchema.parse(input);
-  const { rows } = await db().pool.query<Plan>(
-    `INSERT INTO plans (slug, name, rpm, monthly_quota) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (slug) DO NOTHING
-     RETURNING ${COLUMNS}`,
-    [plan.slug, plan.name, plan.rpm, plan.monthlyQuota],
-  );
-  const created = rows[0];
-  if (!created) throw new PlanExistsError(plan.slug);
-  return created;
+  try {
+    return await db().prisma.plan.create({ data: plan, select: PLAN });
+  } catch (error) {
+    if (isPrismaError(error, "P2002")) throw new PlanExistsError(plan.slug);
+    throw error;
+  }
 }
 
 /** A plan with this slug already exists. */
@@ -140,26 +142,17 @@ export const DEFAULT_PLAN = "free";
  */
 export async function deletePlan(actor: SessionUser, slug: string): Promise<Plan> {
   requireAdminActor(actor);
-  const normalised = slug.trim().toLowerCase();
+  const normalised = normalise(slug);
   if (normalised === DEFAULT_PLAN) {
     throw new PlanInUseError(`Plan "${DEFAULT_PLAN}" is where new accounts start: it cannot be deleted`);
   }
   try {
-    const { rows } = await db().pool.query<Plan>(`DELETE FROM plans WHERE slug = $1 RETURNING ${COLUMNS}`, [
-      normalised,
-    ]);
-    const deleted = rows[0];
-    if (!deleted) throw new PlanNotFoundError(slug);
-    return deleted;
+    return await db().prisma.plan.delete({ where: { slug: normalised }, select: PLAN });
   } catch (error) {
-    // 23001 restrict_violation (ON DELETE RESTRICT), 23503 for a plain foreign key.
-    const code = (error as { code?: string }).code;
-    if (code !== "23001" && code !== "23503") throw error;
-    const { rows } = await db().pool.query<{ n: string }>(
-      "SELECT count(*)::text AS n FROM users JOIN plans ON plans.id = users.plan_id WHERE plans.slug = $1",
-      [normalised],
-    );
-    const accounts = Number(rows[0]?.n ?? 0);
+    if (isPrismaError(error, "P2025")) throw new PlanNotFoundError(slug);
+    // The users → plans foreign key (ON DELETE RESTRICT) refused: say how many are on it.
+    if (!isPrismaError(error, "P2003")) throw error;
+    const accounts = await db().prisma.user.count({ where: { plan: { slug: normalised } } });
     throw new PlanInUseError(
       `Plan "${normalised}" has ${countOf(accounts, "account")} on it: move them to another plan first`,
     );
@@ -169,8 +162,8 @@ export async function deletePlan(actor: SessionUser, slug: string): Promise<Plan
 /** Admins only: how many accounts are on each plan, by slug (plans nobody is on are absent). */
 export async function countUsersByPlan(actor: SessionUser): Promise<Record<string, number>> {
   requireAdminActor(actor);
-  const { rows } = await db().pool.query<{ slug: string; n: number }>(
-    "SELECT p.slug, count(*)::int AS n FROM users u JOIN plans p ON p.id = u.plan_id GROUP BY p.slug",
+  const plans = await db().prisma.plan.findMany({ select: { slug: true, _count: { select: { users: true } } } });
+  return Object.fromEntries(
+    plans.filter((plan) => plan._count.users > 0).map((plan) => [plan.slug, plan._count.users]),
   );
-  return Object.fromEntries(rows.map((row) => [row.slug, row.n]));
 }

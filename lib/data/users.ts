@@ -6,7 +6,9 @@ import { displayNameSchema, emailSchema } from "../auth/account.schema.ts";
 import { newPasswordSchema } from "../auth/new-password.schema.ts";
 import { type SessionUser, requireAdminActor } from "../actor.ts";
 import { hashPassword } from "../auth/password.ts";
-import { db } from "../db/client.ts";
+import { db, isPrismaError, QUEUED_TRANSACTION } from "../db/client.ts";
+import { Prisma } from "../db/generated/client.ts";
+import { monthOf } from "../time/calendar.ts";
 import { DEFAULT_PLAN, PlanNotFoundError } from "./plans.ts";
 
 /** Sign-up or `users create` with an email that already has an account. */
@@ -37,6 +39,12 @@ export type NewUser = z.input<typeof newUserSchema>;
 /** An account without its password hash: what may leave the data layer. */
 export type UserSummary = SessionUser & { planSlug: string; createdAt: Date };
 
+// The columns of a SessionUser.
+const SESSION_USER = { id: true, email: true, name: true, isAdmin: true } as const satisfies Prisma.UserSelect;
+
+/** Emails are stored trimmed and lowercased. */
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
 // Serialises "is this the first account?" across processes: the dashboard, the CLI and a
 // second dashboard may all create users at once, and exactly one of them may be first.
 const FIRST_USER_LOCK = 7_461_202;
@@ -60,27 +68,28 @@ export async function createUser(input: NewUser): Promise<UserSummary> {
 export async function insertUser(
   user: Omit<z.output<typeof newUserSchema>, "password"> & { passwordHash: string },
 ): Promise<UserSummary> {
-  const client = await db().pool.connect();
   try {
-    await client.query("BEGIN");
-    await client.query(`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`);
-    const { rows } = await client.query<UserSummary>(
-      `INSERT INTO users (email, name, password_hash, plan_id, is_admin)
-       SELECT $1, $2, $3, plans.id, $5 OR NOT EXISTS (SELECT 1 FROM users)
-       FROM plans WHERE plans.slug = $4
-       RETURNING id::text AS id, email, name, is_admin AS "isAdmin", $4 AS "planSlug", created_at AS "createdAt"`,
-      [user.email, user.name, user.passwordHash, user.planSlug, user.isAdmin],
-    );
-    await client.query("COMMIT");
-    const created = rows[0];
-    if (!created) throw new PlanNotFoundError(user.planSlug);
-    return created;
+    return await db().prisma.$transaction(async (tx) => {
+      // Raw: Prisma has no call for an advisory lock.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+      const plan = await tx.plan.findUnique({ where: { slug: user.planSlug }, select: { id: true } });
+      if (!plan) throw new PlanNotFoundError(user.planSlug);
+      const first = (await tx.user.findFirst({ select: { id: true } })) === null;
+      const created = await tx.user.create({
+        data: {
+          email: user.email,
+          name: user.name,
+          passwordHash: user.passwordHash,
+          planId: plan.id,
+          isAdmin: user.isAdmin || first,
+        },
+        select: { ...SESSION_USER, createdAt: true },
+      });
+      return { ...created, planSlug: user.planSlug };
+    }, QUEUED_TRANSACTION);
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    if ((error as { code?: string }).code === "23505") throw new EmailTakenError();
+    if (isPrismaError(error, "P2002")) throw new EmailTakenError();
     throw error;
-  } finally {
-    client.release();
   }
 }
 
@@ -91,13 +100,10 @@ export async function insertUser(
 export async function findUserForSignIn(
   email: string,
 ): Promise<(SessionUser & { passwordHash: string; sessionVersion: number }) | null> {
-  const { rows } = await db().pool.query<SessionUser & { passwordHash: string; sessionVersion: number }>(
-    `SELECT id::text AS id, email, name, is_admin AS "isAdmin", password_hash AS "passwordHash",
-            session_version AS "sessionVersion"
-     FROM users WHERE email = $1 AND suspended_at IS NULL`,
-    [email.trim().toLowerCase()],
-  );
-  return rows[0] ?? null;
+  return db().prisma.user.findFirst({
+    where: { email: normaliseEmail(email), suspendedAt: null },
+    select: { ...SESSION_USER, passwordHash: true, sessionVersion: true },
+  });
 }
 
 /**
@@ -107,16 +113,28 @@ export async function findUserForSignIn(
  */
 export async function findSessionUser(id: string, sessionVersion: number): Promise<SessionUser | null> {
   if (!z.uuid().safeParse(id).success) return null;
-  const { rows } = await db().pool.query<SessionUser>(
-    `SELECT id::text AS id, email, name, is_admin AS "isAdmin" FROM users
-     WHERE id = $1 AND session_version = $2 AND suspended_at IS NULL`,
-    [id, sessionVersion],
-  );
-  return rows[0] ?? null;
+  return db().prisma.user.findFirst({
+    where: { id, sessionVersion, suspendedAt: null },
+    select: SESSION_USER,
+  });
+}
+
+/** The account with this email (any case), suspended or not, or null: who a CLI command acts as. */
+export async function findUserByEmail(email: string): Promise<SessionUser | null> {
+  return db().prisma.user.findUnique({ where: { email: normaliseEmail(email) }, select: SESSION_USER });
 }
 
 /** Names an account by id (admin pages) or email (the CLI). */
 export type UserRef = { id: string } | { email: string };
+
+/** The unique lookup for a UserRef; an id that is not a UUID cannot name an account. */
+function whereUser(ref: UserRef): Prisma.UserWhereUniqueInput {
+  if ("email" in ref) return { email: normaliseEmail(ref.email) };
+  if (!z.uuid().safeParse(ref.id).success) throw new UserNotFoundError(ref.id);
+  return { id: ref.id };
+}
+
+const describe = (ref: UserRef) => ("id" in ref ? ref.id : ref.email);
 
 /**
  * Admins only: moves an account to another plan. Sets updated_at = now() so the
@@ -125,24 +143,19 @@ export type UserRef = { id: string } | { email: string };
 export async function setUserPlan(actor: SessionUser, ref: UserRef, planSlug: string): Promise<UserSummary> {
   requireAdminActor(actor);
   const slug = planSlug.trim().toLowerCase();
-  const byId = "id" in ref;
-  if (byId && !z.uuid().safeParse(ref.id).success) throw new UserNotFoundError(ref.id);
-  const { rows } = await db().pool.query<UserSummary & { found: boolean }>(
-    `WITH target AS (SELECT id FROM users WHERE ${byId ? "id = $1::uuid" : "email = $1"}),
-          plan AS (SELECT id, slug FROM plans WHERE slug = $2)
-     UPDATE users SET plan_id = plan.id, updated_at = now()
-     FROM target, plan
-     WHERE users.id = target.id
-     RETURNING users.id::text AS id, email, name, is_admin AS "isAdmin", plan.slug AS "planSlug",
-               users.created_at AS "createdAt"`,
-    [byId ? ref.id : ref.email.trim().toLowerCase(), slug],
-  );
-  const updated = rows[0];
-  if (updated) return updated;
-  // Nothing updated: say which half was missing.
-  const { rowCount } = await db().pool.query("SELECT 1 FROM plans WHERE slug = $1", [slug]);
-  if (!rowCount) throw new PlanNotFoundError(slug);
-  throw new UserNotFoundError(byId ? ref.id : ref.email);
+  const plan = await db().prisma.plan.findUnique({ where: { slug }, select: { id: true } });
+  if (!plan) throw new PlanNotFoundError(slug);
+  try {
+    const user = await db().prisma.user.update({
+      where: whereUser(ref),
+      data: { planId: plan.id, updatedAt: new Date() },
+      select: { ...SESSION_USER, createdAt: true },
+    });
+    return { ...user, planSlug: slug };
+  } catch (error) {
+    if (isPrismaError(error, "P2025")) throw new UserNotFoundError(describe(ref));
+    throw error;
+  }
 }
 
 /** A row of the admin users table. */
@@ -155,7 +168,8 @@ export type UserWithUsage = UserSummary & {
   suspendedAt: Date | null;
 };
 
-// Raw SQL: the month's usage is a lateral sum over the rollup, which Prisma cannot express.
+// Raw: the month's usage is a lateral sum over the rollup and the page carries a window
+// count, which Prisma cannot express in one query.
 const userWithUsageRow = z.object({
   id: z.string(),
   email: z.string(),
@@ -171,17 +185,20 @@ const userWithUsageRow = z.object({
 // zod drops keys a schema does not name, so the list's window count stays out of the rows.
 const totalRow = z.object({ total: z.coerce.number() });
 
-const USERS_WITH_USAGE = `
-  SELECT u.id::text AS id, u.email, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt",
-         u.suspended_at AS "suspendedAt", p.slug AS "planSlug", p.name AS "planName",
-         p.monthly_quota AS "monthlyQuota", COALESCE(m.calls, 0)::text AS "callsThisMonth",
-         count(*) OVER ()::text AS total
-  FROM users u
-  JOIN plans p ON p.id = u.plan_id
-  LEFT JOIN LATERAL (
-    SELECT SUM(d.billable) AS calls FROM usage_daily d
-    WHERE d.user_id = u.id AND d.day >= date_trunc('month', now() AT TIME ZONE 'UTC')::date
-  ) m ON true`;
+/** The users-with-usage query; the month is the UTC month of `now` (lib/time/calendar.ts). */
+function usersWithUsage(now: Date): Prisma.Sql {
+  return Prisma.sql`
+    SELECT u.id::text AS id, u.email, u.name, u.is_admin AS "isAdmin", u.created_at AS "createdAt",
+           u.suspended_at AS "suspendedAt", p.slug AS "planSlug", p.name AS "planName",
+           p.monthly_quota AS "monthlyQuota", COALESCE(m.calls, 0)::text AS "callsThisMonth",
+           count(*) OVER ()::text AS total
+    FROM users u
+    JOIN plans p ON p.id = u.plan_id
+    LEFT JOIN LATERAL (
+      SELECT SUM(d.billable) AS calls FROM usage_daily d
+      WHERE d.user_id = u.id AND d.day >= ${monthOf(now)}::date
+    ) m ON true`;
+}
 
 /** The admin users list's URL: `?q=ada&page=2`. Bad values fall back to the defaults. */
 export const userListQuerySchema = z.object({
@@ -208,25 +225,23 @@ export async function listUsersWithUsage(
   const { q, page } = userListQuerySchema.parse(query);
   // ILIKE wildcards in the search text are matched literally.
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db().pool.query(
-    `${USERS_WITH_USAGE}
-     WHERE $1 = '%%' OR u.email ILIKE $1 OR u.name ILIKE $1
-     ORDER BY u.created_at DESC, u.id
-     LIMIT $2 OFFSET $3`,
-    [pattern, pageSize, (page - 1) * pageSize],
+  const matches = Prisma.sql`(${pattern} = '%%' OR u.email ILIKE ${pattern} OR u.name ILIKE ${pattern})`;
+  const rows = z.array(z.unknown()).parse(
+    await db().prisma.$queryRaw`
+      ${usersWithUsage(new Date())}
+      WHERE ${matches}
+      ORDER BY u.created_at DESC, u.id
+      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
   );
   const users = rows.map((row) => userWithUsageRow.parse(row));
   // A page past the end has no rows and so no window count: ask for the total alone.
   const total =
-    (rows[0] === undefined ? undefined : totalRow.parse(rows[0]).total) ??
-    Number(
-      (
-        await db().pool.query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM users u WHERE $1 = '%%' OR u.email ILIKE $1 OR u.name ILIKE $1`,
-          [pattern],
-        )
-      ).rows[0]?.n ?? 0,
-    );
+    rows[0] === undefined
+      ? z
+          .tuple([totalRow])
+          .parse(await db().prisma.$queryRaw`SELECT count(*)::text AS total FROM users u WHERE ${matches}`)[0]
+          .total
+      : totalRow.parse(rows[0]).total;
   return {
     users,
     total,
@@ -239,9 +254,11 @@ export async function listUsersWithUsage(
 export async function getUserWithUsage(actor: SessionUser, id: string): Promise<UserWithUsage> {
   requireAdminActor(actor);
   if (!z.uuid().safeParse(id).success) throw new UserNotFoundError(id);
-  const { rows } = await db().pool.query(`${USERS_WITH_USAGE} WHERE u.id = $1`, [id]);
+  const rows = z
+    .array(userWithUsageRow)
+    .parse(await db().prisma.$queryRaw`${usersWithUsage(new Date())} WHERE u.id = ${id}::uuid`);
   if (!rows[0]) throw new UserNotFoundError(id);
-  return userWithUsageRow.parse(rows[0]);
+  return rows[0];
 }
 
 /** What an admin can change about another account. */
@@ -260,15 +277,21 @@ export class AdminGuardError extends Error {
 // same moment cannot both pass the "another admin remains" check.
 const ADMIN_GUARD_LOCK = 7_461_203;
 
-const CHANGE_SQL: Record<AccountChange | "delete", string> = {
-  promote: "UPDATE users SET is_admin = true, updated_at = now() WHERE id = $1",
-  demote: "UPDATE users SET is_admin = false, updated_at = now() WHERE id = $1",
-  // The gateway re-reads cached keys with their account every 250 ms, so keys stop within 1 s.
-  suspend: "UPDATE users SET suspended_at = COALESCE(suspended_at, now()), updated_at = now() WHERE id = $1",
-  unsuspend: "UPDATE users SET suspended_at = NULL, updated_at = now() WHERE id = $1",
-  // Keys and rollups cascade; calls are deleted by the trigger of migration 0006.
-  delete: "DELETE FROM users WHERE id = $1",
-};
+/** The column changes of each account change (delete aside). */
+function changeData(change: AccountChange, suspendedAt: Date | null): Prisma.UserUpdateInput {
+  const updatedAt = new Date();
+  switch (change) {
+    case "promote":
+      return { isAdmin: true, updatedAt };
+    case "demote":
+      return { isAdmin: false, updatedAt };
+    case "suspend":
+      // The gateway re-reads cached keys with their account every 250 ms, so keys stop within 1 s.
+      return { suspendedAt: suspendedAt ?? updatedAt, updatedAt };
+    case "unsuspend":
+      return { suspendedAt: null, updatedAt };
+  }
+}
 
 const VERB: Record<AccountChange | "delete", string> = {
   promote: "promote",
@@ -290,41 +313,33 @@ export async function changeAccount(
   change: AccountChange | "delete",
 ): Promise<{ id: string; email: string }> {
   requireAdminActor(actor);
-  const byId = "id" in ref;
-  if (byId && !z.uuid().safeParse(ref.id).success) throw new UserNotFoundError(ref.id);
-  const client = await db().pool.connect();
-  let target: { id: string; email: string };
-  try {
-    await client.query("BEGIN");
-    await client.query(`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK})`);
-    const { rows } = await client.query<{ id: string; email: string; admin: boolean }>(
-      `SELECT id::text AS id, email, is_admin AND suspended_at IS NULL AS admin FROM users
-       WHERE ${byId ? "id = $1::uuid" : "email = $1"} FOR UPDATE`,
-      [byId ? ref.id : ref.email.trim().toLowerCase()],
-    );
-    const found = rows[0];
-    if (!found) throw new UserNotFoundError(byId ? ref.id : ref.email);
+  const where = whereUser(ref);
+  const target = await db().prisma.$transaction(async (tx) => {
+    // Raw: Prisma has no call for an advisory lock.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_GUARD_LOCK})`;
+    const found = await tx.user.findUnique({
+      where,
+      select: { id: true, email: true, isAdmin: true, suspendedAt: true },
+    });
+    if (!found) throw new UserNotFoundError(describe(ref));
     if (found.id === actor.id && change !== "promote" && change !== "unsuspend") {
       throw new AdminGuardError(`You cannot ${VERB[change]} your own account`);
     }
-    if (found.admin && (change === "demote" || change === "suspend" || change === "delete")) {
-      const others = await client.query(
-        "SELECT 1 FROM users WHERE is_admin AND suspended_at IS NULL AND id <> $1 LIMIT 1",
-        [found.id],
-      );
-      if (!others.rowCount) {
+    const activeAdmin = found.isAdmin && found.suspendedAt === null;
+    if (activeAdmin && (change === "demote" || change === "suspend" || change === "delete")) {
+      const another = await tx.user.findFirst({
+        where: { isAdmin: true, suspendedAt: null, id: { not: found.id } },
+        select: { id: true },
+      });
+      if (!another) {
         throw new AdminGuardError(`${found.email} is the last admin: promote another account first`);
       }
     }
-    await client.query(CHANGE_SQL[change], [found.id]);
-    await client.query("COMMIT");
-    target = { id: found.id, email: found.email };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    // Keys and rollups cascade; calls are deleted by the trigger of migration 0006.
+    if (change === "delete") await tx.user.delete({ where: { id: found.id } });
+    else await tx.user.update({ where: { id: found.id }, data: changeData(change, found.suspendedAt) });
+    return { id: found.id, email: found.email };
+  }, QUEUED_TRANSACTION);
   if (change === "suspend") await endAllSessions(target.id);
   return target;
 }
@@ -337,11 +352,11 @@ export async function changeAccount(
  */
 export async function endAllSessions(userId: string): Promise<boolean> {
   if (!z.uuid().safeParse(userId).success) return false;
-  const { rowCount } = await db().pool.query(
-    "UPDATE users SET session_version = session_version + 1 WHERE id = $1",
-    [userId],
-  );
-  return rowCount === 1;
+  const { count } = await db().prisma.user.updateMany({
+    where: { id: userId },
+    data: { sessionVersion: { increment: 1 } },
+  });
+  return count === 1;
 }
 
 /**
@@ -351,18 +366,17 @@ export async function endAllSessions(userId: string): Promise<boolean> {
  */
 export async function endSessionsFrom(userId: string, sessionVersion: number): Promise<void> {
   if (!z.uuid().safeParse(userId).success) return;
-  await db().pool.query(
-    "UPDATE users SET session_version = session_version + 1 WHERE id = $1 AND session_version = $2",
-    [userId, sessionVersion],
-  );
+  await db().prisma.user.updateMany({
+    where: { id: userId, sessionVersion },
+    data: { sessionVersion: { increment: 1 } },
+  });
 }
 
 /** Replaces an account's password (already validated by the caller) and ends its sessions. */
 export async function setPassword(userId: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  await db().pool.query(
-    `UPDATE users SET password_hash = $2, session_version = session_version + 1, updated_at = now()
-     WHERE id = $1`,
-    [userId, passwordHash],
-  );
+  await db().prisma.user.updateMany({
+    where: { id: userId },
+    data: { passwordHash, sessionVersion: { increment: 1 }, updatedAt: new Date() },
+  });
 }

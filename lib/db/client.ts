@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "../env.ts";
-import { PrismaClient } from "./generated/client.ts";
+import { Prisma, PrismaClient } from "./generated/client.ts";
 
 export type Database = { prisma: PrismaClient; pool: pg.Pool };
 
@@ -32,4 +32,17 @@ export function db(): Database {
 /** Installs an already opened database as the process-wide one (CLI, tests). */
 export function installDatabase(database: Database): void {
   globalForDb.tollgateDb = database;
+}
+
+/**
+ * Options for a Prisma transaction that queues on an advisory lock: like a `pg` pool client,
+ * it waits its turn (for a connection, then for the lock) instead of failing after Prisma's
+ * defaults of 2 s to start and 5 s to finish, which a burst of sign-ups or sign-in guesses
+ * on a busy machine exceeds while merely waiting.
+ */
+export const QUEUED_TRANSACTION = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/** Whether `error` is Prisma's request error `code`: P2002 unique, P2003 foreign key, P2025 no such row. */
+export function isPrismaError(error: unknown, code: "P2002" | "P2003" | "P2025"): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
 }
