@@ -51,7 +51,7 @@ async function main(): Promise<number> {
   // Commands call lib/data, which uses the process-wide database.
   installDatabase(pools);
   try {
-    const result = await command.run(flags, pools);
+    const result = await command.run(flags);
     console.log(json ? JSON.stringify(result, null, 2) : command.print(result as never));
     return 0;
   } catch (error) {

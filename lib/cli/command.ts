@@ -1,5 +1,3 @@
-import type { Database } from "../db/client.ts";
-
 /** Parsed `--flag value` options; a flag given without a value is "true". */
 export type Flags = Record<string, string>;
 
@@ -7,7 +5,7 @@ export type Command = {
   /** e.g. "keys create --email E --name N" */
   usage: string;
   /** Does the work and returns what `--json` prints. Throw CliError for bad input. */
-  run: (flags: Flags, database: Database) => Promise<unknown>;
+  run: (flags: Flags) => Promise<unknown>;
   /** The human-readable form of the result. */
   print: (result: never) => string;
 };

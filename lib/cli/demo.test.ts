@@ -11,7 +11,7 @@ const commands = await loadCommands();
 type Seeded = { userId: string; calls: number };
 
 async function seed(flags: Flags): Promise<Seeded> {
-  return (await commands["demo seed"]!.run(flags, database)) as Seeded;
+  return (await commands["demo seed"]!.run(flags)) as Seeded;
 }
 
 async function callIds(userId: string): Promise<string[]> {

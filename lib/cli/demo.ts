@@ -3,13 +3,20 @@
 // last_used_at agree exactly as they would after real gateway traffic.
 import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
-import type { Database } from "../db/client.ts";
-import { createKey } from "../data/keys.ts";
 import { newPasswordSchema } from "../auth/new-password.schema.ts";
+import {
+  activeKeys,
+  backdateKey,
+  backdateToFirstCalls,
+  countCalls,
+  deleteCallHistory,
+  findDemoCandidate,
+  markCreatedByDemo,
+  recordCalls,
+} from "../data/demo.ts";
+import { createKey } from "../data/keys.ts";
 import { createUser, setPassword } from "../data/users.ts";
-import { writeCalls } from "../recorder/sql.ts";
 import { demoTraffic } from "./demo-traffic.ts";
-import { actingUser } from "./usage.ts";
 import { CliError, type Command } from "./command.ts";
 
 export const DEMO_EMAIL = "demo@tollgate.local";
@@ -47,111 +54,67 @@ function refuseRealAccount(email: string, what: string): never {
 }
 
 async function ensureUser(
-  database: Database,
   email: string,
   password: string | undefined,
   forceRealAccount: boolean,
 ): Promise<{ user: SessionUser; password: string | null; created: boolean; demo: boolean }> {
-  const existing = await database.prisma.user.findFirst({
-    where: { email: { equals: email, mode: "insensitive" } },
-    select: { id: true, createdByDemo: true },
-  });
+  const existing = await findDemoCandidate(email);
   if (existing) {
+    const { createdByDemo, ...user } = existing;
     if (password) {
-      if (!existing.createdByDemo && !forceRealAccount)
+      if (!createdByDemo && !forceRealAccount)
         refuseRealAccount(email, "--password would replace its password");
-      await setPassword(existing.id, password);
+      await setPassword(user.id, password);
     }
-    return {
-      user: await actingUser(database, email),
-      password: password ?? null,
-      created: false,
-      demo: existing.createdByDemo,
-    };
+    return { user, password: password ?? null, created: false, demo: createdByDemo };
   }
   const chosen = password ?? DEMO_PASSWORD;
   const user = await createUser({ email, password: chosen, name: "Demo developer", planSlug: "basic" });
-  await database.pool.query("UPDATE users SET created_by_demo = true WHERE id = $1", [user.id]);
+  await markCreatedByDemo(user.id);
   return { user, password: chosen, created: true, demo: true };
 }
 
-async function ensureKeys(database: Database, user: SessionUser): Promise<{ id: string; name: string }[]> {
-  const { rows } = await database.pool.query<{ id: string; name: string }>(
-    `SELECT id::text AS id, name FROM api_keys WHERE user_id = $1 AND deleted_at IS NULL AND status = 'active'
-     ORDER BY created_at`,
-    [user.id],
-  );
-  if (rows.length > 0) return rows;
+async function ensureKeys(user: SessionUser): Promise<{ id: string; name: string }[]> {
+  const existing = await activeKeys(user.id);
+  if (existing.length > 0) return existing;
   const keys: { id: string; name: string }[] = [];
   for (const name of DEMO_KEYS) {
     const key = await createKey(user, { name });
     keys.push({ id: key.id, name: key.name });
   }
   const idle = await createKey(user, { name: IDLE_KEY });
-  await database.pool.query("UPDATE api_keys SET created_at = now() - interval '75 days' WHERE id = $1", [
-    idle.id,
-  ]);
+  await backdateKey(idle.id, 75);
   return keys;
-}
-
-/**
- * The seeded history reaches back `days` days, so the demo keys (and the account) must
- * have been created before their first call, not today.
- */
-async function backdate(database: Database, userId: string): Promise<void> {
-  await database.pool.query(
-    `UPDATE api_keys k SET created_at = c.first - interval '1 day'
-     FROM (SELECT key_id, min(created_at) AS first FROM calls WHERE user_id = $1 GROUP BY key_id) c
-     WHERE k.id = c.key_id AND k.created_at > c.first`,
-    [userId],
-  );
-  await database.pool.query(
-    `UPDATE users SET created_at = k.first
-     FROM (SELECT min(created_at) AS first FROM api_keys WHERE user_id = $1) k
-     WHERE users.id = $1 AND users.created_at > k.first`,
-    [userId],
-  );
 }
 
 const seed: Command = {
   usage: "demo seed [--email E] [--password P] [--days N] [--reset] [--force-real-account]",
-  async run(flags, database): Promise<SeedResult> {
+  async run(flags): Promise<SeedResult> {
     const parsed = seedFlags.safeParse(flags);
     if (!parsed.success) throw new CliError(parsed.error.issues[0]?.message ?? "invalid flags");
     const { email = DEMO_EMAIL, password, days, reset } = parsed.data;
     const force = parsed.data["force-real-account"] === "true";
-    const {
-      user,
-      password: shownPassword,
-      created,
-      demo,
-    } = await ensureUser(database, email, password, force);
-    const keys = await ensureKeys(database, user);
-    const { rows } = await database.pool.query<{ calls: string }>(
-      "SELECT count(*)::text AS calls FROM calls WHERE user_id = $1",
-      [user.id],
-    );
-    let calls = Number(rows[0]?.calls ?? 0);
+    const { user, password: shownPassword, created, demo } = await ensureUser(email, password, force);
+    const keys = await ensureKeys(user);
+    let calls = await countCalls(user.id);
     if (calls > 0 && reset) {
       if (!demo && !force) refuseRealAccount(email, "--reset would delete its real call history");
       // Only the demo account's own history, so the graph can be regenerated from scratch.
-      await database.pool.query("DELETE FROM usage_daily WHERE user_id = $1", [user.id]);
-      await database.pool.query("DELETE FROM calls WHERE user_id = $1", [user.id]);
+      await deleteCallHistory(user.id);
       calls = 0;
     }
     if (calls === 0) {
-      const records = demoTraffic({
-        userId: user.id,
-        keyIds: keys.map((k) => k.id),
-        now: new Date(),
-        days,
-        seed: Math.floor(Math.random() * 1e9),
-      });
-      for (let i = 0; i < records.length; i += 1_000) {
-        calls += await writeCalls(database.pool, records.slice(i, i + 1_000));
-      }
+      calls = await recordCalls(
+        demoTraffic({
+          userId: user.id,
+          keyIds: keys.map((k) => k.id),
+          now: new Date(),
+          days,
+          seed: Math.floor(Math.random() * 1e9),
+        }),
+      );
     }
-    if (demo) await backdate(database, user.id);
+    if (demo) await backdateToFirstCalls(user.id);
     return {
       email: user.email,
       password: shownPassword,

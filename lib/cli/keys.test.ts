@@ -16,7 +16,7 @@ function command(name: string): Command {
 }
 
 async function run<T>(name: string, flags: Flags): Promise<T> {
-  return (await command(name).run(flags, database)) as T;
+  return (await command(name).run(flags)) as T;
 }
 
 describe("keys CLI", () => {

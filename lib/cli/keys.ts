@@ -3,38 +3,32 @@
 // dashboard uses are called with that user as the actor, so the rules are identical.
 import type { z } from "zod";
 import type { SessionUser } from "../actor.ts";
-import type { Database } from "../db/client.ts";
 import {
   createKey,
   deleteKey,
+  findKeyOwner,
   KeyNotFoundError,
   listKeys,
   setKeyStatus,
   type CreatedKey,
   type KeySummary,
 } from "../data/keys.ts";
-import { creationExpiry, keyId, keyName, type KeyStatus } from "../keys/schema.ts";
+import { findUserByEmail } from "../data/users.ts";
+import { creationExpiry, keyName, type KeyStatus } from "../keys/schema.ts";
 import { CliError, required, type Command, type Flags } from "./command.ts";
 
-async function userByEmail(database: Database, email: string): Promise<SessionUser> {
-  const user = await database.prisma.user.findFirst({
-    where: { email: { equals: email.trim(), mode: "insensitive" } },
-    select: { id: true, email: true, name: true, isAdmin: true },
-  });
+async function userByEmail(email: string): Promise<SessionUser> {
+  const user = await findUserByEmail(email);
   if (!user) throw new CliError("No user with that email");
   return user;
 }
 
 /** The owner of a live key: who the operator acts as for `keys disable|enable|delete`. */
-async function ownerOfKey(database: Database, flags: Flags): Promise<{ owner: SessionUser; id: string }> {
+async function ownerOfKey(flags: Flags): Promise<{ owner: SessionUser; id: string }> {
   const id = required(flags, "id");
-  if (!keyId.safeParse(id).success) throw new CliError("No API key with that id");
-  const key = await database.prisma.apiKey.findFirst({
-    where: { id, deletedAt: null },
-    select: { user: { select: { id: true, email: true, name: true, isAdmin: true } } },
-  });
-  if (!key) throw new CliError("No API key with that id");
-  return { owner: key.user, id };
+  const owner = await findKeyOwner(id);
+  if (!owner) throw new CliError("No API key with that id");
+  return { owner, id };
 }
 
 /** Runs a data-layer call, turning "not found" into the operator's one-line error. */
@@ -88,8 +82,8 @@ function table(keys: KeySummary[]): string {
 function toggle(status: KeyStatus): Command {
   return {
     usage: `keys ${status === "active" ? "enable" : "disable"} --id ID`,
-    run: async (flags, database) => {
-      const { owner, id } = await ownerOfKey(database, flags);
+    run: async (flags) => {
+      const { owner, id } = await ownerOfKey(flags);
       return asOperator(() => setKeyStatus(owner, id, status));
     },
     print: (key: KeySummary) =>
@@ -100,8 +94,8 @@ function toggle(status: KeyStatus): Command {
 export const keyCommands: Record<string, Command> = {
   "keys create": {
     usage: "keys create --email E --name N [--expires never|7d|30d|90d]",
-    run: async (flags, database) => {
-      const owner = await userByEmail(database, required(flags, "email"));
+    run: async (flags) => {
+      const owner = await userByEmail(required(flags, "email"));
       const name = parseFlag(keyName, required(flags, "name"), "name");
       const expiresIn = parseFlag(creationExpiry, flags.expires ?? "never", "expires");
       return createKey(owner, { name, expiresIn });
@@ -118,8 +112,8 @@ export const keyCommands: Record<string, Command> = {
 
   "keys list": {
     usage: "keys list --email E",
-    run: async (flags, database) => {
-      return listKeys(await userByEmail(database, required(flags, "email")));
+    run: async (flags) => {
+      return listKeys(await userByEmail(required(flags, "email")));
     },
     print: (keys: KeySummary[]) => (keys.length === 0 ? "No API keys." : table(keys)),
   },
@@ -129,8 +123,8 @@ export const keyCommands: Record<string, Command> = {
 
   "keys delete": {
     usage: "keys delete --id ID",
-    run: async (flags, database) => {
-      const { owner, id } = await ownerOfKey(database, flags);
+    run: async (flags) => {
+      const { owner, id } = await ownerOfKey(flags);
       await asOperator(() => deleteKey(owner, id));
       return { id, deleted: true };
     },

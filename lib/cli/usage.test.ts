@@ -12,7 +12,7 @@ const commands = await loadCommands();
 async function run<T>(name: string, flags: Flags): Promise<T> {
   const command = commands[name];
   if (!command) throw new Error(`${name} is not registered`);
-  return (await command.run(flags, database)) as T;
+  return (await command.run(flags)) as T;
 }
 
 type Seeded = {

@@ -2,19 +2,16 @@
 // email and calls the same lib/data functions, with the same filter schema, as the dashboard.
 import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
-import type { Database } from "../db/client.ts";
 import { listCalls, type CallRow } from "../data/calls.ts";
 import { getUsageOverview } from "../data/usage.ts";
+import { findUserByEmail } from "../data/users.ts";
 import { parseCallFilters } from "../schemas/call-filters.ts";
 import { isFailure } from "../schemas/outcome.ts";
 import { CliError, required, type Command } from "./command.ts";
 
 /** The account an operator command acts as; a CliError naming the email if there is none. */
-export async function actingUser(database: Database, email: string): Promise<SessionUser> {
-  const user = await database.prisma.user.findFirst({
-    where: { email: { equals: email.trim(), mode: "insensitive" } },
-    select: { id: true, email: true, name: true, isAdmin: true },
-  });
+async function actingUser(email: string): Promise<SessionUser> {
+  const user = await findUserByEmail(email);
   if (!user) throw new CliError(`No user with email ${email}`);
   return user;
 }
@@ -38,8 +35,8 @@ const limitFlag = z.coerce.number().int().min(1).max(1_000);
 
 const usage: Command = {
   usage: "usage --email E",
-  async run(flags, database): Promise<UsageResult> {
-    const user = await actingUser(database, required(flags, "email"));
+  async run(flags): Promise<UsageResult> {
+    const user = await actingUser(required(flags, "email"));
     const { quota, totals } = await getUsageOverview(user);
     return {
       email: user.email,
@@ -68,8 +65,8 @@ const usage: Command = {
 const logs: Command = {
   usage:
     "logs --email E [--limit N] [--status failed|success|4xx|CODE|429,503] [--error CODE] [--method M] [--endpoint PATH] [--q TEXT] [--key ID] [--from T] [--to T] [--ip IP]",
-  async run(flags, database): Promise<LogEntry[]> {
-    const user = await actingUser(database, required(flags, "email"));
+  async run(flags): Promise<LogEntry[]> {
+    const user = await actingUser(required(flags, "email"));
     const limit = limitFlag.safeParse(flags.limit ?? 20);
     if (!limit.success) throw new CliError("--limit must be a whole number from 1 to 1000");
     const parsed = parseCallFilters({ ...flags, cursor: undefined });

@@ -9,7 +9,7 @@ const commands = await loadCommands();
 const run = (name: string, flags: Record<string, string>) => {
   const command = commands[name];
   if (!command) throw new Error(`no command ${name}`);
-  return command.run(flags, database);
+  return command.run(flags);
 };
 
 describe("users CLI", () => {

@@ -112,7 +112,11 @@ export async function createKey(actor: SessionUser, input: CreateKeyInput): Prom
 }
 
 /** Runs an update of one of the actor's live keys; no such key is KeyNotFoundError. */
-async function updateOwnKey(actor: SessionUser, id: string, data: Prisma.ApiKeyUpdateInput): Promise<KeySummary> {
+async function updateOwnKey(
+  actor: SessionUser,
+  id: string,
+  data: Prisma.ApiKeyUpdateInput,
+): Promise<KeySummary> {
   try {
     return await db().prisma.apiKey.update({
       where: { id: parseId(id), userId: actor.id, deletedAt: null },
@@ -170,4 +174,17 @@ export async function rollKey(
 /** Soft-deletes one of the actor's keys: it stops working at once, its recorded calls stay. */
 export async function deleteKey(actor: SessionUser, id: string): Promise<void> {
   await updateOwnKey(actor, id, { deletedAt: new Date() });
+}
+
+/**
+ * The owner of a live key, or null (an id that is not a UUID names no key): who the
+ * operator CLI acts as for `keys disable|enable|delete`.
+ */
+export async function findKeyOwner(id: string): Promise<SessionUser | null> {
+  if (!keyId.safeParse(id).success) return null;
+  const key = await db().prisma.apiKey.findFirst({
+    where: { id, deletedAt: null },
+    select: { user: { select: { id: true, email: true, name: true, isAdmin: true } } },
+  });
+  return key?.user ?? null;
 }

@@ -88,10 +88,7 @@ describe("no plaintext key anywhere after creation", () => {
     const viaAction = await runAction(actor, createKeyInput, { name: "via action" }, (a, i) =>
       createKey(a, i),
     );
-    const viaCli = (await commands["keys create"]?.run(
-      { email: actor.email, name: "via cli" },
-      database,
-    )) as {
+    const viaCli = (await commands["keys create"]?.run({ email: actor.email, name: "via cli" })) as {
       key: string;
     };
     if (viaAction.status !== "ok") throw new Error("create action failed");
@@ -136,8 +133,8 @@ describe("no plaintext key anywhere after creation", () => {
         () => rollKey(intruder, first.id, "now"),
         () => deleteKey(actor, key),
         () => createKey(actor, { name: key.repeat(3) }),
-        () => commands["keys disable"]?.run({ id: key }, database),
-        () => commands["keys list"]?.run({ email: key }, database),
+        () => commands["keys disable"]?.run({ id: key }),
+        () => commands["keys list"]?.run({ email: key }),
       ]) {
         errors.push(
           await Promise.resolve()

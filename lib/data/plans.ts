@@ -162,7 +162,9 @@ export async function deletePlan(actor: SessionUser, slug: string): Promise<Plan
 /** Admins only: how many accounts are on each plan, by slug (plans nobody is on are absent). */
 export async function countUsersByPlan(actor: SessionUser): Promise<Record<string, number>> {
   requireAdminActor(actor);
-  const plans = await db().prisma.plan.findMany({ select: { slug: true, _count: { select: { users: true } } } });
+  const plans = await db().prisma.plan.findMany({
+    select: { slug: true, _count: { select: { users: true } } },
+  });
   return Object.fromEntries(
     plans.filter((plan) => plan._count.users > 0).map((plan) => [plan.slug, plan._count.users]),
   );

@@ -40,7 +40,12 @@ export type NewUser = z.input<typeof newUserSchema>;
 export type UserSummary = SessionUser & { planSlug: string; createdAt: Date };
 
 // The columns of a SessionUser.
-const SESSION_USER = { id: true, email: true, name: true, isAdmin: true } as const satisfies Prisma.UserSelect;
+const SESSION_USER = {
+  id: true,
+  email: true,
+  name: true,
+  isAdmin: true,
+} as const satisfies Prisma.UserSelect;
 
 /** Emails are stored trimmed and lowercased. */
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
