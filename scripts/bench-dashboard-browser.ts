@@ -16,7 +16,11 @@ import { chromium, type Page } from "@playwright/test";
  * RSC payload: click → request sent, the request itself (server render + transfer), the rest
  * (the browser rendering the new page).
  */
-export type BrowserSample = { total: number; request: { wait: number; server: number } | null };
+export type BrowserSample = {
+  total: number;
+  /** `requests`: RSC requests finished by then (the navigation, then link prefetches). */
+  request: { wait: number; server: number; requests: number } | null;
+};
 
 /** A step's samples over every cycle (Older has five per cycle). */
 export type BrowserSteps = Map<string, BrowserSample[]>;
@@ -131,6 +135,9 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
   await page.evaluate(() => {
     const win = window as BenchWindow;
     win.benchClickAt = undefined;
+    // The buffer holds 250 entries by default; the call log's links fill it in a few pages.
+    performance.clearResourceTimings();
+    performance.setResourceTimingBufferSize(10_000);
     // No named inner functions here: tsx would wrap them in a helper the page does not have.
     document.addEventListener("click", (event) => (win.benchClickAt = event.timeStamp), {
       capture: true,
@@ -151,7 +158,12 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
           .filter((entry) => entry.name.includes("_rsc=") && entry.startTime >= clickAt);
         const first = rsc[0] as PerformanceResourceTiming | undefined;
         return first
-          ? { clickAt, wait: first.startTime - clickAt, server: first.responseEnd - first.startTime }
+          ? {
+              clickAt,
+              wait: first.startTime - clickAt,
+              server: first.responseEnd - first.startTime,
+              requests: rsc.length,
+            }
           : false;
       },
       undefined,
@@ -162,7 +174,10 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
   const clickAt = timing
     ? timing.clickAt
     : await page.evaluate(() => (window as BenchWindow).benchClickAt ?? 0);
-  return { total: readyAt - clickAt, request: timing ? { wait: timing.wait, server: timing.server } : null };
+  return {
+    total: readyAt - clickAt,
+    request: timing ? { wait: timing.wait, server: timing.server, requests: timing.requests } : null,
+  };
 }
 
 const overviewReady: Ready = {

@@ -357,7 +357,12 @@ async function timeWithoutFilterIndexes(pool: Pool, accounts: Accounts, probes: 
   ];
 }
 
-type BrowserResult = Result & { wait: number | null; server: number | null; rest: number | null };
+type BrowserResult = Result & {
+  wait: number | null;
+  server: number | null;
+  rest: number | null;
+  requests: number | null;
+};
 
 /** p50 / p95 / max per browser step, and the medians of where the time went. */
 function browserResults(steps: BrowserSteps): BrowserResult[] {
@@ -375,6 +380,7 @@ function browserResults(steps: BrowserSteps): BrowserResult[] {
       wait: median(fetched.map((f) => f.wait)),
       server: median(fetched.map((f) => f.server)),
       rest: median(fetched.map((f) => f.total - f.wait - f.server)),
+      requests: median(fetched.map((f) => f.requests)),
     };
   });
 }
@@ -409,7 +415,7 @@ function table(rows: Result[], target?: number): string {
 function browserSection(browser: Report["browser"]): string {
   if (browser.length === 0) return "Real browser: not run (BENCH_BROWSER=0).";
   const line = (r: Report["browser"][number]) =>
-    `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${[r.wait, r.server, r.rest].map((ms) => (ms === null ? "–" : fmt(ms))).join(" | ")} | ${r.rows} | ${mark(r.p95, 300)} |`;
+    `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${[r.wait, r.server, r.rest].map((ms) => (ms === null ? "–" : fmt(ms))).join(" | ")} | ${r.requests ?? "–"} | ${r.rows} | ${mark(r.p95, 300)} |`;
   return `## In a real browser
 
 Chromium (Playwright, 1280 × 900) against a production build (\`next build\`, then the app started as
@@ -420,12 +426,13 @@ One warm-up cycle, then ${BROWSER_CYCLES} cycles of: keys → Overview → Call 
 (\`status=failed\`) → Older ×5 → a failed call's detail → API keys. Where the page fetched its RSC
 payload (\`?_rsc=\`), the last three columns split the median step: from the click until the request was
 sent (the router's work), the request (the server render and its transfer, from Resource Timing) and the
-rest (the browser parsing the payload, React's commit, the charts). "–": no request after the click (the
-page came from the router's prefetch cache).
+rest (the browser parsing the payload, React's commit, the charts); "RSC requests" counts the RSC
+requests finished by then (the navigation, then prefetches of the new page's links). "–": no request
+after the click (the page came from the router's prefetch cache).
 Target: p95 < 300 ms.
 
-| step | p50 | p95 | max | click → request | request | rest | samples | p95 < 300 ms |
-|---|---:|---:|---:|---:|---:|---:|---:|---|
+| step | p50 | p95 | max | click → request | request | rest | RSC requests | samples | p95 < 300 ms |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${browser.map(line).join("\n")}`;
 }
 
