@@ -18,7 +18,7 @@ let account: Account | undefined;
 async function setUp(page: Page): Promise<Account> {
   if (account) return account;
   const email = uniqueEmail("a11y");
-  const user = (await tollgate(
+  const user = await tollgate<{ id: string }>(
     "users",
     "create",
     "--email",
@@ -26,10 +26,8 @@ async function setUp(page: Page): Promise<Account> {
     "--password",
     "correct horse battery",
     "--admin",
-  )) as {
-    id: string;
-  };
-  const { key } = (await tollgate("keys", "create", "--email", email, "--name", "Axe")) as { key: string };
+  );
+  const { key } = await tollgate<{ key: string }>("keys", "create", "--email", email, "--name", "Axe");
   // A success and a failure, so the log shows both result badges.
   for (const path of ["/v2/tokens", "/v2/price?symbol=NOPE"]) {
     const answered = await fetch(`${gatewayUrl}${path}`, { headers: { "x-api-key": key } });

@@ -50,7 +50,7 @@ test("an admin changes a user's plan and edits a plan's rate limit", async ({ pa
   ).toHaveValue("42");
 
   // The CLI sees the same data the page changed.
-  const plans = (await tollgate("plans", "list")) as Array<{ slug: string; rpm: number }>;
+  const plans = await tollgate<Array<{ slug: string; rpm: number }>>("plans", "list");
   expect(plans.find((p) => p.slug === slug)?.rpm).toBe(42);
 });
 
@@ -83,9 +83,14 @@ test("an admin searches users, opens one, suspends, unsuspends, promotes and del
   test.setTimeout(120_000);
   const { adminEmail, memberEmail } = await adminAndMember(page);
   // The member signs in elsewhere and has a working key.
-  const { key } = (await tollgate("keys", "create", "--email", memberEmail, "--name", "Member key")) as {
-    key: string;
-  };
+  const { key } = await tollgate<{ key: string }>(
+    "keys",
+    "create",
+    "--email",
+    memberEmail,
+    "--name",
+    "Member key",
+  );
   const memberContext = await browser.newContext();
   const memberPage = await memberContext.newPage();
   await signIn(memberPage, memberEmail);

@@ -7,9 +7,7 @@ test("an admin adds a redacted query parameter and the gateway stops storing its
   test.setTimeout(120_000);
   const email = uniqueEmail("capture-admin");
   await tollgate("users", "create", "--email", email, "--password", PASSWORD, "--admin");
-  const { key } = (await tollgate("keys", "create", "--email", email, "--name", "capture")) as {
-    key: string;
-  };
+  const { key } = await tollgate<{ key: string }>("keys", "create", "--email", email, "--name", "capture");
 
   await signIn(page, email);
   await page.goto("/admin");
@@ -45,7 +43,7 @@ test("an admin adds a redacted query parameter and the gateway stops storing its
         });
         await res.text();
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const rows = (await tollgate("logs", "--email", email, "--limit", "1")) as Array<{ query: string }>;
+        const rows = await tollgate<Array<{ query: string }>>("logs", "--email", email, "--limit", "1");
         return rows[0]?.query;
       },
       { timeout: 30_000, intervals: [500] },

@@ -1,7 +1,6 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
+import { gatewayUrl, signIn, signUp, tollgate, uniqueEmail } from "./helpers.ts";
 
 // The usage dashboard end to end (README, "The dashboard"): empty state, overview with seeded traffic,
 // drill-down from the graph to the call log, filters in the URL, keyset pages, row detail,
@@ -9,16 +8,6 @@ import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
 
 const SHOTS = "test-results/screenshots";
 const password = "correct horse battery";
-
-/** Runs the operator CLI against the database of the server Playwright started. */
-function cli<T>(...args: string[]): T {
-  const out = execFileSync("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
-    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return JSON.parse(out) as T;
-}
 
 /** The status codes shown in the call log table, in order. */
 async function statuses(page: Page): Promise<number[]> {
@@ -46,8 +35,8 @@ test.describe.serial("usage dashboard", () => {
     await expect(page.getByTestId("curl-line")).toContainText(`${gatewayUrl}/v2/price?symbol=BTC`);
     await page.screenshot({ path: `${SHOTS}/overview-empty.png`, fullPage: true });
 
-    cli("users", "set-plan", "--email", email, "--plan", "basic");
-    const seeded = cli<{ calls: number; keys: { id: string; name: string }[] }>(
+    await tollgate("users", "set-plan", "--email", email, "--plan", "basic");
+    const seeded = await tollgate<{ calls: number; keys: { id: string; name: string }[] }>(
       "demo",
       "seed",
       "--email",
@@ -55,7 +44,7 @@ test.describe.serial("usage dashboard", () => {
     );
     expect(seeded.calls).toBeGreaterThan(1_000);
     seededCalls = seeded.calls;
-    const usage = cli<{ used: number; limit: number }>("usage", "--email", email);
+    const usage = await tollgate<{ used: number; limit: number }>("usage", "--email", email);
 
     await page.reload();
     await expect(page.getByTestId("quota-usage")).toHaveText(
@@ -172,7 +161,15 @@ test.describe.serial("usage dashboard", () => {
 
   test("CSV export downloads the filtered view", async ({ page, browser, baseURL }) => {
     await signIn(page, email, password);
-    const expected = cli<unknown[]>("logs", "--email", email, "--status", "5xx", "--limit", "1000");
+    const expected = await tollgate<unknown[]>(
+      "logs",
+      "--email",
+      email,
+      "--status",
+      "5xx",
+      "--limit",
+      "1000",
+    );
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(1_000);
     await page.goto("/logs?status=5xx");
@@ -239,7 +236,7 @@ test.describe.serial("usage dashboard", () => {
 
   test("a call through the gateway appears in the log", async ({ page }) => {
     await signIn(page, email, password);
-    const created = cli<{ key: string; name: string }>(
+    const created = await tollgate<{ key: string; name: string }>(
       "keys",
       "create",
       "--email",

@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
+import { callGateway, signIn, signUpWithKey, uniqueEmail } from "./helpers.ts";
 
 // Issue 8's path from a spike to its cause: the graph's red segment → that day's failures →
 // the failing call's detail, where the upstream's own error body says what was wrong. Once on
@@ -8,15 +7,6 @@ import { gatewayUrl, signIn, signUp, uniqueEmail } from "./helpers.ts";
 
 const SHOTS = "test-results/screenshots";
 const password = "correct horse battery";
-
-function cli<T>(...args: string[]): T {
-  const out = execFileSync("npx", ["tsx", "scripts/tollgate.ts", ...args, "--json"], {
-    env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return JSON.parse(out) as T;
-}
 
 async function noSidewaysScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -27,18 +17,10 @@ test.describe.serial("from a spike to the failing call", () => {
   const email = uniqueEmail("debug");
 
   test("set up: one good call and one the upstream rejects", async ({ page }) => {
-    await signUp(page, email, password);
-    cli("users", "set-plan", "--email", email, "--plan", "basic");
-    const { key } = cli<{ key: string }>("keys", "create", "--email", email, "--name", "debugging");
-    for (const symbol of ["BTC", "DOGEZZ"]) {
-      const response = await fetch(`${gatewayUrl}/v2/price?symbol=${symbol}&api_key=${key}`, {
-        headers: { authorization: `Bearer ${key}`, "user-agent": "tollgate-e2e" },
-      });
-      expect(response.status).toBe(symbol === "BTC" ? 200 : 400);
-      await response.body?.cancel();
-    }
-    // Recorded within 2 s.
-    await expect.poll(() => cli<unknown[]>("logs", "--email", email).length, { timeout: 20_000 }).toBe(2);
+    const key = await signUpWithKey(page, email, "debugging", password);
+    const paths = ["BTC", "DOGEZZ"].map((symbol) => `/v2/price?symbol=${symbol}&api_key=${key}`);
+    const headers = { authorization: `Bearer ${key}`, "user-agent": "tollgate-e2e" };
+    expect(await callGateway(email, paths, headers)).toEqual([200, 400]);
   });
 
   for (const viewport of [

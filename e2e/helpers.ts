@@ -41,7 +41,7 @@ export async function signIn(page: Page, email: string, password = "correct hors
 }
 
 /** Runs the operator CLI against the e2e server's data folder and returns its --json output. */
-export async function tollgate(...args: string[]): Promise<unknown> {
+export async function tollgate<T = unknown>(...args: string[]): Promise<T> {
   const dataDir = process.env.E2E_DATA_DIR;
   if (!dataDir) throw new Error("E2E_DATA_DIR is not set (see playwright.config.ts)");
   const { stdout } = await promisify(execFile)(
@@ -51,5 +51,43 @@ export async function tollgate(...args: string[]): Promise<unknown> {
       env: { ...process.env, DATA_DIR: dataDir },
     },
   );
-  return JSON.parse(stdout) as unknown;
+  return JSON.parse(stdout) as T;
+}
+
+/**
+ * A new account on the basic plan, signed in on `page`, with one API key (returned): the
+ * start of every spec that follows real gateway calls into the dashboard.
+ */
+export async function signUpWithKey(
+  page: Page,
+  email: string,
+  keyName: string,
+  password?: string,
+): Promise<string> {
+  await signUp(page, email, password);
+  await tollgate("users", "set-plan", "--email", email, "--plan", "basic");
+  const { key } = await tollgate<{ key: string }>("keys", "create", "--email", email, "--name", keyName);
+  return key;
+}
+
+/**
+ * Calls the gateway once per path, in order (with `x-api-key` unless other headers are given),
+ * waits until the account's log holds that many calls (records are written within ~2 s) and
+ * returns the statuses.
+ */
+export async function callGateway(
+  email: string,
+  paths: string[],
+  headers: Record<string, string>,
+): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const path of paths) {
+    const response = await fetch(`${gatewayUrl}${path}`, { headers });
+    statuses.push(response.status);
+    await response.body?.cancel();
+  }
+  await expect
+    .poll(async () => (await tollgate<unknown[]>("logs", "--email", email)).length, { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(paths.length);
+  return statuses;
 }
