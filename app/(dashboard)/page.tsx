@@ -14,7 +14,7 @@ import { getUsageOverview } from "@/lib/data/usage.ts";
 import { parseAnalyticsView } from "@/lib/schemas/analytics.ts";
 import { env } from "@/lib/env.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount, formatDay, formatPercent } from "@/lib/format.ts";
+import { countOf, formatCount, formatDay, formatPercent } from "@/lib/format.ts";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -44,7 +44,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
         <StatCard
           title="Plan"
           value={quota.plan.name}
-          detail={`${formatCount(quota.plan.rpm)} ${quota.plan.rpm === 1 ? "request" : "requests"}/min · ${formatCount(quota.limit)} calls/month`}
+          detail={`${countOf(quota.plan.rpm, "request")}/min · ${formatCount(quota.limit)} calls/month`}
         />
         {hasCalls ? null : <GetStarted gatewayUrl={env().GATEWAY_URL} hasKey={hasKey} />}
       </div>
@@ -68,7 +68,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
                     {days.map((day) => (
                       <li key={day.day}>
                         <Link href={callLogHref({ from: day.day, to: day.day })} className="hover:underline">
-                          {formatDay(day.day)}: {formatCount(day.success + day.failed)} calls
+                          {formatDay(day.day)}: {countOf(day.success + day.failed, "call")}
                         </Link>
                         {day.failed > 0 ? (
                           <>
@@ -92,7 +92,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
               value={formatPercent(totals.errorRate)}
               detail={
                 <>
-                  {formatCount(totals.failures)} of {formatCount(totals.calls)} calls failed in the last 30
+                  {formatCount(totals.failures)} of {countOf(totals.calls, "call")} failed in the last 30
                   days.{" "}
                   {totals.failures > 0 ? (
                     <Link

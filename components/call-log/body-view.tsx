@@ -1,6 +1,6 @@
 import type { CapturedMessage } from "@/lib/data/calls.ts";
 import { parseBody, type SseEvent } from "@/lib/call-log/body-format.ts";
-import { formatBytes } from "@/lib/format.ts";
+import { countOf, formatBytes } from "@/lib/format.ts";
 
 const box = "max-h-96 overflow-auto rounded-md border border-border bg-surface-muted p-3 font-mono text-xs";
 
@@ -31,8 +31,7 @@ function JsonNode({ name, value, depth }: { name?: string; value: unknown; depth
         {label}
         {open}
         <span className="text-fg-muted">
-          {entries.length} {Array.isArray(value) ? "item" : "key"}
-          {entries.length === 1 ? "" : "s"}
+          {countOf(entries.length, Array.isArray(value) ? "item" : "key")}
         </span>
         {close}
       </summary>

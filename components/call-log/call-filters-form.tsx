@@ -8,9 +8,10 @@ import { Button, buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent } from "@/components/ui/card.tsx";
 import { Field } from "@/components/ui/field.tsx";
 import { Input, Select } from "@/components/ui/input.tsx";
-import { useHydrated } from "@/components/usage/use-hydrated.ts";
+import { useTimeZone } from "@/components/ui/local-time.tsx";
 import { FILTER_NAMES, filterInstant, filtersToQuery, type FilterName } from "@/lib/schemas/call-filters.ts";
 import { RECORDED_ERROR_CODES } from "@/lib/schemas/error-codes.ts";
+import { fromZonedInput, toZonedInput, zoneLabel } from "@/lib/time/zone.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -23,20 +24,14 @@ type Props = {
   endpoints: string[];
 };
 
-function pad(n: number): string {
-  return String(n).padStart(2, "0");
-}
-
 /**
- * A `from`/`to` value from the URL as a `datetime-local` value in the browser's time zone,
- * read as the server filters by it (a bare day as `to` shows its exclusive end, the next
- * day's 00:00 UTC, so the range reads the same as it filters).
+ * A `from`/`to` value from the URL as a `datetime-local` value on the viewer's clock, read as
+ * the server filters by it (a bare day as `to` shows its exclusive end, the next day's 00:00
+ * UTC, so the range reads the same as it filters).
  */
-function toLocalInput(value: string | undefined, bound: "from" | "to", hydrated: boolean): string {
+function toLocalInput(value: string | undefined, bound: "from" | "to", zone: string): string {
   const date = value ? filterInstant(value, bound) : undefined;
-  if (!date) return "";
-  if (!hydrated) return date.toISOString().slice(0, 16);
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return date ? toZonedInput(date, zone) : "";
 }
 
 /**
@@ -48,7 +43,9 @@ function toLocalInput(value: string | undefined, bound: "from" | "to", hydrated:
  */
 export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
   const router = useRouter();
-  const hydrated = useHydrated();
+  // The zone every LocalTime uses (the server knows it from a cookie), so the pickers read
+  // the same on the server and in the browser.
+  const zone = useTimeZone();
   const active = FILTER_NAMES.filter((name) => values[name]).length;
   const [open, setOpen] = useState(Object.keys(errors).length > 0);
 
@@ -62,9 +59,8 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
     const instant = (name: string) => {
       const value = text(name);
       if (!value) return undefined;
-      const date = new Date(value);
       // An unparsable value goes to the server as typed, which explains what is wrong.
-      return Number.isNaN(date.getTime()) ? value : date.toISOString();
+      return fromZonedInput(value, zone)?.toISOString() ?? value;
     };
     const query = filtersToQuery({
       key: text("key") || undefined,
@@ -96,8 +92,9 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
       <Card id="call-filters" className={open ? undefined : "hidden sm:block"}>
         <CardContent className="pt-4 sm:pt-5">
           <form
-            // Remount once hydrated so the time pickers switch from UTC to the viewer's zone.
-            key={hydrated ? "local" : "utc"}
+            // Remount when the zone changes (the browser's first visit sets it) so the time
+            // pickers show the new clock.
+            key={zone}
             onSubmit={submit}
             aria-label="Filter calls"
             className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
@@ -232,7 +229,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
               id="filter-from"
               label="From"
               error={errors.from}
-              hint={hydrated ? "Your time zone" : "UTC"}
+              hint={zoneLabel(zone)}
               className="lg:col-span-2"
             >
               {(control) => (
@@ -240,7 +237,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
                   {...control}
                   type="datetime-local"
                   name="from"
-                  defaultValue={toLocalInput(values.from, "from", hydrated)}
+                  defaultValue={toLocalInput(values.from, "from", zone)}
                 />
               )}
             </Field>
@@ -248,7 +245,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
               id="filter-to"
               label="To"
               error={errors.to}
-              hint={hydrated ? "Your time zone (up to, not including)" : "UTC (up to, not including)"}
+              hint={`${zoneLabel(zone)}; up to, not including`}
               className="lg:col-span-2"
             >
               {(control) => (
@@ -256,7 +253,7 @@ export function CallFiltersForm({ values, errors, keys, endpoints }: Props) {
                   {...control}
                   type="datetime-local"
                   name="to"
-                  defaultValue={toLocalInput(values.to, "to", hydrated)}
+                  defaultValue={toLocalInput(values.to, "to", zone)}
                 />
               )}
             </Field>

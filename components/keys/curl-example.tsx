@@ -1,8 +1,9 @@
 import { CopyButton } from "@/components/ui/copy-button.tsx";
+import { firstCallCurl } from "@/lib/call-log/curl.ts";
 
 /** The first call a new user makes: a curl line against this installation's gateway. */
 export function CurlExample({ gatewayUrl }: { gatewayUrl: string }) {
-  const command = `curl -H "Authorization: Bearer $TOLLGATE_KEY" "${new URL("/v2/price?symbol=BTC", gatewayUrl).href}"`;
+  const command = firstCallCurl(gatewayUrl);
   return (
     <div className="flex flex-col gap-2">
       <div className="flex items-center justify-between gap-2">

@@ -65,3 +65,20 @@ export function TimeZoneHeader({ label }: { label: string }) {
     </>
   );
 }
+
+/**
+ * "Dec 1, 00:00 UTC (Dec 1, 01:00 your time)": the UTC boundary first, because that is
+ * when the quota resets everywhere, and the viewer's own clock after it when it differs.
+ */
+export function ResetTime({ value, utcLabel }: { value: Date | string; utcLabel: string }) {
+  const zone = useTimeZone();
+  const instant = typeof value === "string" ? new Date(value) : value;
+  const short = { seconds: false, year: false };
+  const local = formatInstant(instant, zone, short);
+  return (
+    <time dateTime={instant.toISOString()} title={formatUtcTitle(instant)}>
+      {utcLabel}
+      {local === formatInstant(instant, "UTC", short) ? null : ` (${local} your time)`}
+    </time>
+  );
+}

@@ -5,7 +5,7 @@ import { LocalTime, TimeZoneHeader } from "@/components/ui/local-time.tsx";
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { Analytics, FailureGroup } from "@/lib/data/analytics.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount, formatLatency } from "@/lib/format.ts";
+import { countOf, formatCount, formatLatency } from "@/lib/format.ts";
 import { analyticsHref, windowFrom } from "./analytics-links.ts";
 import { LatencyChart } from "./latency-chart.tsx";
 import { RangePicker } from "./range-picker.tsx";
@@ -78,7 +78,7 @@ export function AnalyticsSection({ analytics }: { analytics: Analytics }) {
                 href={callLogHref({ status: "failed", endpoint, from })}
                 className="text-accent underline"
               >
-                See all {formatCount(failed)} failed calls
+                See all {countOf(failed, "failed call")}
               </Link>
             ) : (
               "Clients that left before the answer was complete."
@@ -215,7 +215,7 @@ export function AnalyticsSection({ analytics }: { analytics: Analytics }) {
                           from,
                         })}
                         className="text-accent hover:underline"
-                        aria-label={`${formatCount(group.calls)} failed calls to ${group.endpoint} with status ${group.status}`}
+                        aria-label={`${countOf(group.calls, "failed call")} to ${group.endpoint} with status ${group.status}`}
                       >
                         {formatCount(group.calls)}
                       </Link>

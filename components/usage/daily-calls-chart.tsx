@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
 import type { DailyCount } from "@/lib/time/calendar.ts";
-import { formatCount, formatDay } from "@/lib/format.ts";
+import { countOf, formatCount, formatDay } from "@/lib/format.ts";
 
 type TooltipProps = {
   active?: boolean;
@@ -19,7 +19,7 @@ function DayTooltip({ active, payload }: TooltipProps) {
   return (
     <div className="rounded-md border border-border bg-surface px-3 py-2 text-sm shadow-lg">
       <p className="font-medium">{formatDay(day.day)} (UTC)</p>
-      <p className="text-fg-muted tabular-nums">{formatCount(total)} calls</p>
+      <p className="text-fg-muted tabular-nums">{countOf(total, "call")}</p>
       <p className="text-success tabular-nums">{formatCount(day.success)} successful</p>
       <p className="text-danger tabular-nums">{formatCount(day.failed)} failed</p>
       {total > 0 ? (

@@ -2,7 +2,7 @@ import { KeyRound, Terminal } from "lucide-react";
 import Link from "next/link";
 import { buttonClasses } from "@/components/ui/button.tsx";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
-import { curlCommand } from "@/lib/call-log/curl.ts";
+import { firstCallCurl } from "@/lib/call-log/curl.ts";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 
 /**
@@ -11,7 +11,7 @@ import { CopyButton } from "@/components/ui/copy-button.tsx";
  */
 export function GetStarted({ gatewayUrl, hasKey }: { gatewayUrl: string; hasKey: boolean }) {
   // The sample API's price endpoint, a call every new user can make.
-  const command = curlCommand({ gatewayUrl, method: "GET", path: "/v2/price", query: "symbol=BTC" });
+  const command = firstCallCurl(gatewayUrl);
   return (
     <Card className="border-dashed md:col-span-3">
       <CardHeader>

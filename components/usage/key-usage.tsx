@@ -5,7 +5,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from "@/components/ui/table.tsx";
 import type { KeyUsage } from "@/lib/data/usage.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount } from "@/lib/format.ts";
+import { countOf, formatCount } from "@/lib/format.ts";
 
 /**
  * Calls per key over the window (from the UTC day `since`), busiest first; idle keys are
@@ -72,7 +72,7 @@ export function KeyUsageCard({ keys, since }: { keys: KeyUsage[]; since: string 
                       <Link
                         href={callLogHref({ key: key.id, status: "failed", from: since })}
                         className="text-danger hover:underline"
-                        aria-label={`${formatCount(key.failures)} failed calls made with ${key.name}`}
+                        aria-label={`${countOf(key.failures, "failed call")} made with ${key.name}`}
                       >
                         {formatCount(key.failures)}
                       </Link>

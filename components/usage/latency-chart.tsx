@@ -2,7 +2,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { LatencyPoint } from "@/lib/data/analytics.ts";
-import { formatCount, formatDay, formatLatency } from "@/lib/format.ts";
+import { countOf, formatDay, formatLatency } from "@/lib/format.ts";
 
 /** A short axis label: "850 ms", "1.5 s", "34 s". */
 function axisLabel(ms: number): string {
@@ -28,7 +28,7 @@ function PointTooltip({ active, payload }: TooltipProps) {
           : formatDay(point.at)}{" "}
         (UTC)
       </p>
-      <p className="text-fg-muted tabular-nums">{formatCount(point.calls)} calls</p>
+      <p className="text-fg-muted tabular-nums">{countOf(point.calls, "call")}</p>
       {point.p50 === null ? (
         <p className="text-fg-muted">No forwarded calls</p>
       ) : (

@@ -1,8 +1,8 @@
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import { cn } from "@/components/ui/cn.ts";
 import type { QuotaStatus } from "@/lib/data/usage.ts";
+import { ResetTime } from "@/components/ui/local-time.tsx";
 import { formatCount, formatPercent, formatUtc } from "@/lib/format.ts";
-import { ResetTime } from "./local-time.tsx";
 
 /** This month's quota bar: "8,750 / 20,000 calls", percent, remaining and when it resets. */
 export function QuotaCard({ quota }: { quota: QuotaStatus }) {
@@ -41,7 +41,7 @@ export function QuotaCard({ quota }: { quota: QuotaStatus }) {
             remaining
           </span>
           <span>
-            Resets <ResetTime value={quota.resetsAt.toISOString()} utcLabel={formatUtc(quota.resetsAt)} />
+            Resets <ResetTime value={quota.resetsAt} utcLabel={formatUtc(quota.resetsAt)} />
           </span>
         </div>
       </CardContent>

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card.tsx";
 import type { EndpointUsage } from "@/lib/data/usage.ts";
 import { callLogHref } from "@/lib/schemas/call-filters.ts";
-import { formatCount } from "@/lib/format.ts";
+import { countOf, formatCount } from "@/lib/format.ts";
 
 /**
  * A ranked list of endpoints (patterns such as `/status/:code` group paths with ids) with a
@@ -51,7 +51,9 @@ export function TopEndpoints({
                       {endpoint.path}
                     </span>
                     <span className="shrink-0 text-fg-muted tabular-nums">
-                      {formatCount(endpoint[measure])} {measure === "calls" ? "calls" : "failed"}
+                      {measure === "calls"
+                        ? countOf(endpoint.calls, "call")
+                        : `${formatCount(endpoint.failures)} failed`}
                     </span>
                   </span>
                   <span className="h-1.5 w-full overflow-hidden rounded-full bg-surface-muted" aria-hidden>

@@ -25,6 +25,10 @@ describe("call explanations", () => {
       "Over the Basic plan's rate limit of 60 requests per minute (all keys of the account share it).",
     );
     expect(limited?.fix).toMatch(/^Back off and retry after 17 s/);
+    const onePerMinute = { ...context, plan: { name: "Trickle", rpm: 1 } };
+    expect(
+      explainCall({ status: 429, outcome: "refused", errorCode: "rate_limited" }, onePerMinute)?.what,
+    ).toMatch(/rate limit of 1 request per minute/);
     expect(
       explainCall({ status: 429, outcome: "refused", errorCode: "quota_exceeded" }, context)?.fix,
     ).toMatch(/^It resets Dec 1, 00:00 UTC/);

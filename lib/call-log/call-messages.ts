@@ -3,7 +3,7 @@
 // log later, with the account's plan and the call's own headers and body at hand.
 import { isRecordedErrorCode, type RecordedErrorCode } from "../schemas/error-codes.ts";
 import { isFailure, type CallOutcome } from "../schemas/outcome.ts";
-import { formatCount, formatUtc } from "../format.ts";
+import { countOf, formatUtc } from "../format.ts";
 
 /** What the explanation can draw on besides the call itself. */
 export type ExplainContext = {
@@ -59,7 +59,7 @@ const GATEWAY: Record<RecordedErrorCode, (context: ExplainContext) => Explanatio
   }),
   rate_limited: ({ plan, retryAfter }) => ({
     tone: "warning",
-    what: `Over the ${plan.name} plan's rate limit of ${formatCount(plan.rpm)} ${plan.rpm === 1 ? "request" : "requests"} per minute (all keys of the account share it).`,
+    what: `Over the ${plan.name} plan's rate limit of ${countOf(plan.rpm, "request")} per minute (all keys of the account share it).`,
     fix: `Back off and retry after ${retryAfter ? `${retryAfter} s (the Retry-After header)` : "the seconds in the Retry-After header"}; spread calls out or move to a bigger plan.`,
   }),
   quota_exceeded: ({ plan, quotaResetsAt }) => ({

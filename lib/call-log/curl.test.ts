@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { curlCommand } from "./curl.ts";
+import { curlCommand, firstCallCurl } from "./curl.ts";
 
 describe("curl lines", () => {
   it("uses $TOLLGATE_KEY for the key and never copies key or cookie headers", () => {
@@ -33,6 +33,12 @@ describe("curl lines", () => {
     });
     expect(line).toBe(
       `curl 'http://gw/v2/price?symbol=$(rm -rf ~)'\\''' -H "Authorization: Bearer $TOLLGATE_KEY" -H 'x-note: it'\\''s \`whoami\`'`,
+    );
+  });
+
+  it("suggests one first call, the key left to the shell", () => {
+    expect(firstCallCurl("http://localhost:8080/")).toBe(
+      `curl 'http://localhost:8080/v2/price?symbol=BTC' -H "Authorization: Bearer $TOLLGATE_KEY"`,
     );
   });
 });

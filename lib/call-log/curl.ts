@@ -49,3 +49,8 @@ export function curlCommand(request: CurlRequest): string {
   if (request.body) parts.push("--data-raw", quote(request.body));
   return parts.join(" ");
 }
+
+/** The first call the dashboard suggests (overview and keys page): a price through the gateway. */
+export function firstCallCurl(gatewayUrl: string): string {
+  return curlCommand({ gatewayUrl, method: "GET", path: "/v2/price", query: "symbol=BTC" });
+}

@@ -13,6 +13,7 @@ import { listCalls, listKeyOptions, PAGE_SIZE } from "@/lib/data/calls.ts";
 import { listRecentEndpoints } from "@/lib/data/usage.ts";
 import { env } from "@/lib/env.ts";
 import { filtersToQuery, parseCallFilters, rawFilters } from "@/lib/schemas/call-filters.ts";
+import { countOf } from "@/lib/format.ts";
 
 export const metadata: Metadata = { title: "Call log" };
 
@@ -88,7 +89,7 @@ export default async function CallLogPage({ searchParams }: { searchParams: Sear
           <CallTable rows={page.rows} query={query} />
           <div className="flex flex-col gap-2 border-t border-border p-3 sm:flex-row sm:items-center sm:justify-between">
             <p className="text-sm text-fg-muted">
-              {page.rows.length} calls on this page
+              {countOf(page.rows.length, "call")} on this page
               {page.rows.length === PAGE_SIZE ? ` (${PAGE_SIZE} per page)` : ""}
             </p>
             <Pagination page={page} filters={raw} onFirstPage={onFirstPage} />
