@@ -11,7 +11,7 @@ const MODES = [
   { name: "phone dark", colorScheme: "dark", width: 390, height: 844 },
 ] as const;
 
-type Account = { email: string; userId: string; callPath: string };
+type Account = { email: string; userId: string; callPath: string; newcomer: string };
 let account: Account | undefined;
 
 /** One admin with a key and a recorded call, made once for all modes. */
@@ -28,6 +28,9 @@ async function setUp(page: Page): Promise<Account> {
     "--admin",
   );
   const { key } = await tollgate<{ key: string }>("keys", "create", "--email", email, "--name", "Axe");
+  // And an account with no key and no call yet: the pages' empty states.
+  const newcomer = uniqueEmail("a11y-new");
+  await tollgate("users", "create", "--email", newcomer, "--password", "correct horse battery");
   // A success and a failure, so the log shows both result badges.
   for (const path of ["/v2/tokens", "/v2/price?symbol=NOPE"]) {
     const answered = await fetch(`${gatewayUrl}${path}`, { headers: { "x-api-key": key } });
@@ -54,7 +57,7 @@ async function setUp(page: Page): Promise<Account> {
       { timeout: 10_000 },
     )
     .toMatch(/^\/logs\/\d+/);
-  account = { email, userId: user.id, callPath };
+  account = { email, userId: user.id, callPath, newcomer };
   return account;
 }
 
@@ -83,13 +86,15 @@ for (const mode of MODES) {
     const page = await context.newPage();
     // Signed out first.
     for (const path of ["/sign-in", "/sign-up"]) await expectNoViolations(page, path);
-    const { email, userId, callPath } = await setUp(page);
+    const { email, userId, callPath, newcomer } = await setUp(page);
     await page.goto("/");
     if (page.url().includes("/sign-in")) await signIn(page, email);
     for (const path of [
       "/",
       "/keys",
       "/logs",
+      // Invalid filters: the alert, and on a phone the filter form open.
+      "/logs?status=nope&from=yesterday",
       callPath,
       "/admin",
       `/admin/users/${userId}`,
@@ -98,6 +103,9 @@ for (const mode of MODES) {
     ]) {
       await expectNoViolations(page, path);
     }
+    await context.clearCookies();
+    await signIn(page, newcomer);
+    for (const path of ["/", "/keys", "/logs"]) await expectNoViolations(page, path);
     await context.close();
   });
 }
