@@ -97,9 +97,9 @@ describe("Recorder through an outage", () => {
       state.down = true;
       const records = Array.from({ length: 3 }, () => testRecord(userId, keyId));
       for (const r of records) recorder.record(r);
-      await eventually(async () => (await spooledRecords(spoolDir)) === 3, 5_000);
+      await eventually(() => recorder.spooled === 3, 5_000);
       expect(recorder.pending).toBe(0);
-      expect(recorder.spooled).toBe(3);
+      expect(await spooledRecords(spoolDir)).toBe(3);
       state.down = false;
       // Retried after retryMs (1 s by default) on the 200 ms timer: well within ten seconds.
       await eventually(async () => (await callsOf(database.pool, userId)).length === 3, 10_000);
