@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../db/migrate.ts";
 import { testDatabase } from "../db/test-database.ts";
 import type { CallRecord } from "./call-record.ts";
-import { maintainPartitions, partitionName } from "./partitions.ts";
+import { CallLogPartitions, maintainPartitions, partitionName } from "./partitions.ts";
 import { writeCalls } from "./sql.ts";
 
 // A database of its own: retention drops whole partitions, which must not race with the
@@ -149,9 +149,12 @@ describe("call log partitions", () => {
     await writeCalls(pool, [last]);
     // 40 days of retention, seen from a clock where the cutoff is 1 ms before the month ends.
     const before = end + 40 * DAY - 1;
-    expect((await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, before)).created).toContain(
-      name,
+    const created = (await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, before)).created;
+    // From the cutoff's month through two months ahead of that clock (2024-05-10): March to July.
+    expect(created.filter((n) => n.startsWith("calls_p")).sort()).toEqual(
+      ["20240301", "20240401", "20240501", "20240601", "20240701"].map((day) => `calls_p${day}`),
     );
+    expect(created).toContain(name);
     expect((await maintainPartitions(pool, { callDays: 40, payloadDays: 40 }, before)).dropped).not.toContain(
       name,
     );
@@ -181,5 +184,18 @@ describe("call log partitions", () => {
     expect(
       (await pool.query("SELECT 1 FROM call_payloads WHERE request_id = $1", [again.requestId])).rowCount,
     ).toBe(0);
+  });
+
+  it("runs as a periodic task that names itself in its errors", async () => {
+    const errors: string[] = [];
+    const dead = new pg.Pool({ connectionString: "postgresql://postgres:x@127.0.0.1:1/postgres", max: 1 });
+    dead.on("error", () => undefined);
+    await new CallLogPartitions(dead, { callDays: 90, payloadDays: 30 }, (m) => errors.push(m)).run();
+    await dead.end();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^call log partitions: .+/);
+    const ok: string[] = [];
+    await new CallLogPartitions(pool, { callDays: 90, payloadDays: 30 }, (m) => ok.push(m)).run();
+    expect(ok).toEqual([]);
   });
 });

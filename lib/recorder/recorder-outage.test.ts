@@ -218,6 +218,8 @@ describe("Recorder through an outage", () => {
     await other.append([foreign]);
     await other.seal();
     events.length = 0;
+    await recorder.flush(); // still down: replaying both files fails
+    expect(events.filter(([, ids]) => ids.includes(foreign.requestId))).toEqual([]);
     state.down = false;
     await recorder.close();
     expect(events.filter(([, ids]) => ids.includes(foreign.requestId))).toEqual([]);
@@ -231,15 +233,15 @@ describe("Recorder through an outage", () => {
     const { userId, keyId } = await account();
     const spoolDir = await tempDir();
     const writer = new SpoolWriter(spoolDir);
-    await writer.append(Array.from({ length: 5 }, () => testRecord(userId, keyId)));
+    await writer.append(Array.from({ length: 6 }, () => testRecord(userId, keyId)));
     await writer.seal();
     const { pool, state } = switchedPool();
     const recorder = new Recorder(pool, { spoolDir, batchSize: 2 });
     await recorder.flush();
-    expect(state.attempts).toBe(3);
-    expect(recorder.committed).toBe(5);
+    expect(state.attempts).toBe(3); // one statement per batch, none for an empty rest
+    expect(recorder.committed).toBe(6);
     expect(await listSpool(spoolDir)).toEqual([]);
-    expect((await callsOf(database.pool, userId)).length).toBe(5);
+    expect((await callsOf(database.pool, userId)).length).toBe(6);
     await recorder.close();
   });
 
@@ -320,5 +322,55 @@ describe("Recorder through an outage", () => {
     await recorder.flush(); // the database is back: the outage ends
     await recorder.close(); // and the records kept in memory are written
     expect((await callsOf(database.pool, userId)).map((c) => c.request_id)).toEqual([kept.requestId]);
+  });
+
+  it("after a failed write waits retryMs before the next try, and spools nothing while the database is up", async () => {
+    const { userId, keyId } = await account();
+    const { pool, state } = switchedPool();
+    const up = new Recorder(pool, { spoolDir: await tempDir(), flushMs: 5 });
+    up.start();
+    for (let i = 0; i < 20; i++) {
+      up.record(testRecord(userId, keyId));
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await up.close();
+    expect(up.spooled).toBe(0);
+    expect(up.committed).toBe(20);
+
+    state.attempts = 0;
+    state.down = true;
+    const down = new Recorder(pool, { spoolDir: await tempDir(), flushMs: 5, retryMs: 60_000 });
+    down.start();
+    try {
+      down.record(testRecord(userId, keyId));
+      await eventually(() => state.attempts >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(state.attempts).toBe(1);
+    } finally {
+      state.down = false;
+      await down.close();
+    }
+  });
+
+  it("works without hooks or onError: each is optional", async () => {
+    const { userId, keyId } = await account();
+    const { pool, state } = switchedPool();
+    const recorder = new Recorder(pool, { spoolDir: await tempDir(), hooks: {}, retryMs: 0 });
+    recorder.record(testRecord(userId, keyId));
+    state.down = true;
+    await recorder.flush(); // fails: written(…, false) is not given either
+    state.down = false;
+    recorder.record(testRecord(userId, keyId, { createdAt: "2026-02-30T10:00:00Z" })); // refused, no onError
+    await recorder.flush();
+    await recorder.close();
+    expect((await callsOf(database.pool, userId)).length).toBe(1);
+    const blocked = path.join(await tempDir(), "a-file");
+    await fs.writeFile(blocked, "");
+    const unwritable = new Recorder(pool, { spoolDir: path.join(blocked, "spool"), retryMs: 60_000 });
+    state.down = true;
+    unwritable.record(testRecord(userId, keyId));
+    await expect(unwritable.flush()).resolves.toBeUndefined();
+    expect(unwritable.pending).toBe(1);
+    state.down = false;
   });
 });

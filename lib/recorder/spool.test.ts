@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { testRecord } from "../gateway/test-helpers.ts";
 import type { CallRecord } from "./call-record.ts";
-import { listSpool, readSpool, SpoolWriter } from "./spool.ts";
+import { listSpool, readSpool, removeSpool, SpoolWriter } from "./spool.ts";
 
 let dir: string;
 beforeEach(async () => {
@@ -60,6 +60,13 @@ describe("spool files", () => {
   it("a spool folder or file that is not there (removed by another instance) reads as empty", async () => {
     expect(await listSpool(path.join(dir, "never-created"))).toEqual([]);
     expect(await readSpool(path.join(dir, "gone.jsonl"))).toEqual([]);
+    // Two instances replaying the same folder: the second removal finds nothing, and that is fine.
+    const writer = new SpoolWriter(dir);
+    await writer.append([record()]);
+    const sealed = (await writer.seal())!;
+    await removeSpool(sealed);
+    await expect(removeSpool(sealed)).resolves.toBeUndefined();
+    expect(await listSpool(dir)).toEqual([]);
   });
 
   it("works in a DATA_DIR whose path contains .open", async () => {
@@ -142,5 +149,16 @@ describe("spool files", () => {
       current,
       { ...older, query: null, outcome: "completed", ttfbMs: null, upstreamDoneMs: null, gatewayMs: null },
     ]);
+  });
+
+  it("takes over a file an earlier process with this same pid left open", async () => {
+    const file = await leftOpen(process.pid, [record()]);
+    expect(await listSpool(dir)).toEqual([file.replace(/\.open$/, ".jsonl")]);
+  });
+
+  it("lists sealed files oldest first, whatever order the folder gives", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `${1_700_000_000_000 + i * 7919}-1-abcdef12.jsonl`);
+    for (const name of [...names].reverse()) await fs.writeFile(path.join(dir, name), "");
+    expect(await listSpool(dir)).toEqual(names.map((name) => path.join(dir, name)));
   });
 });
