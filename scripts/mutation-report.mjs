@@ -24,8 +24,17 @@ function tally(mutants) {
   return { total: mutants.length, detected, undetected, ignored, score };
 }
 
+// Why a surviving mutant is left alive, for files whose source this report may not mark
+// (see scripts/mutation-survivors.json): matched by file, mutator and the mutated line's code.
+const REASONS_FILE = "scripts/mutation-survivors.json";
+const reasons = JSON.parse(fs.readFileSync(REASONS_FILE, "utf8"));
+
 const files = Object.entries(report.files)
-  .map(([file, { mutants }]) => ({ file: file.replaceAll("\\", "/"), mutants }))
+  .map(([file, { mutants, source }]) => ({
+    file: file.replaceAll("\\", "/"),
+    mutants,
+    lines: source.split("\n"),
+  }))
   .sort((a, b) => a.file.localeCompare(b.file));
 const moduleOf = (file) => file.split("/").slice(0, 2).join("/");
 const modules = [...new Set(files.map((f) => moduleOf(f.file)))];
@@ -39,9 +48,21 @@ const header = [
 const where = (file, m) => `${file}:${m.location.start.line}`;
 const shown = (text) => `\`${text.replace(/\s+/g, " ").replaceAll("`", "'").slice(0, 70)}\``;
 
-const survivors = files.flatMap(({ file, mutants }) =>
-  mutants.filter((m) => UNDETECTED.has(m.status)).map((m) => ({ file, m })),
+const reasonFor = (file, lines, m) =>
+  reasons.find(
+    (r) =>
+      r.file === file &&
+      r.mutator === m.mutatorName &&
+      (lines[m.location.start.line - 1] ?? "").includes(r.code) &&
+      (r.replacement === undefined || (m.replacement ?? "").includes(r.replacement)),
+  )?.reason;
+const survivors = files.flatMap(({ file, mutants, lines }) =>
+  mutants
+    .filter((m) => UNDETECTED.has(m.status))
+    .map((m) => ({ file, m, reason: reasonFor(file, lines, m) })),
 );
+const explained = survivors.filter((s) => s.reason);
+const unexplained = survivors.filter((s) => !s.reason);
 const disabled = files.flatMap(({ file, mutants }) =>
   mutants.filter((m) => m.status === "Ignored").map((m) => ({ file, m })),
 );
@@ -70,9 +91,27 @@ const lines = [
   "",
   `## Surviving mutants (${survivors.length})`,
   "",
-  ...(survivors.length === 0
+  `Counted as survivors in the scores above. ${explained.length} have a reason (${REASONS_FILE}): equivalent`,
+  "ones no test can tell apart from the code (the source is not marked because another change owns it, or",
+  "the mutant sits on a line with killed ones), or accepted ones; the other",
+  `${unexplained.length} are listed after them.`,
+  "",
+  `### With a reason (${explained.length})`,
+  "",
+  ...(explained.length === 0
     ? ["None."]
-    : survivors.map(({ file, m }) => `- ${where(file, m)} ${m.mutatorName}: ${shown(m.replacement ?? "")}`)),
+    : explained.map(
+        ({ file, m, reason }) =>
+          `- ${where(file, m)} ${m.mutatorName}: ${shown(m.replacement ?? "")} — ${reason}`,
+      )),
+  "",
+  `### Without a reason yet (${unexplained.length})`,
+  "",
+  ...(unexplained.length === 0
+    ? ["None."]
+    : unexplained.map(
+        ({ file, m }) => `- ${where(file, m)} ${m.mutatorName}: ${shown(m.replacement ?? "")}`,
+      )),
   "",
   `## Disabled as equivalent (${disabled.length})`,
   "",
