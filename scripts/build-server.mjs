@@ -11,12 +11,39 @@ import path from "node:path";
 import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
+
+/**
+ * Loads the generated Prisma client with its "small" query compiler build instead of "fast"
+ * (the runtime module, its WebAssembly and the import name the WebAssembly expects).
+ */
+function smallQueryCompiler() {
+  return {
+    name: "small-query-compiler",
+    setup(build) {
+      build.onLoad({ filter: /lib[\\/]db[\\/]generated[\\/]internal[\\/]class\.ts$/ }, async (args) => ({
+        contents: (await fs.readFile(args.path, "utf8")).replaceAll(
+          "query_compiler_fast_bg",
+          "query_compiler_small_bg",
+        ),
+        loader: "ts",
+      }));
+    },
+  };
+}
+
 // dist/scripts/ and dist/cli/ sit two levels below the root like lib/db/, so paths the modules
 // compute from import.meta.dirname (prisma/migrations) resolve the same in both.
 const targets = [
   { entryPoints: ["scripts/start.ts", "scripts/gateway.ts"], outdir: path.join(root, "dist/scripts") },
   // Split at the CLI's dynamic imports: a command loads only its own group's chunk.
-  { entryPoints: ["scripts/tollgate.ts"], outdir: path.join(root, "dist/cli"), splitting: true },
+  {
+    entryPoints: ["scripts/tollgate.ts"],
+    outdir: path.join(root, "dist/cli"),
+    splitting: true,
+    // A command runs a few queries and exits: Prisma's size-optimised query compiler starts
+    // with about 0.2 s less CPU than the speed-optimised one the servers keep.
+    plugins: [smallQueryCompiler()],
+  },
 ];
 // A chunk the newest build no longer names is kept this long for CLI commands still running.
 const STALE_CHUNK_MS = 60 * 60 * 1000;
