@@ -25,7 +25,8 @@ function tally(mutants) {
 }
 
 // Why a surviving mutant is left alive, for files whose source this report may not mark
-// (see scripts/mutation-survivors.json): matched by file, mutator and the mutated line's code.
+// (see scripts/mutation-survivors.json): matched by file, mutator and the mutated line's code
+// (optionally the replacement, and the next line's code where the line alone is ambiguous).
 const REASONS_FILE = "scripts/mutation-survivors.json";
 const reasons = JSON.parse(fs.readFileSync(REASONS_FILE, "utf8"));
 
@@ -54,7 +55,8 @@ const reasonFor = (file, lines, m) =>
       r.file === file &&
       r.mutator === m.mutatorName &&
       (lines[m.location.start.line - 1] ?? "").includes(r.code) &&
-      (r.replacement === undefined || (m.replacement ?? "").includes(r.replacement)),
+      (r.replacement === undefined || (m.replacement ?? "").includes(r.replacement)) &&
+      (r.next === undefined || (lines[m.location.start.line] ?? "").includes(r.next)),
   )?.reason;
 const survivors = files.flatMap(({ file, mutants, lines }) =>
   mutants

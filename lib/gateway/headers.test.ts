@@ -51,10 +51,17 @@ describe("responseHeaders", () => {
         connection: "keep-alive",
         "transfer-encoding": "chunked",
         "x-request-id": "upstream",
+        "keep-alive": "timeout=5",
+        "proxy-authenticate": "Basic",
+        "proxy-connection": "keep-alive",
+        te: "trailers",
+        trailer: "x-checksum",
+        upgrade: "h2c",
         "content-type": "application/json",
         "set-cookie": ["a=1", "b=2"],
+        "x-absent": undefined,
       }),
-    ).toEqual({ "content-type": "application/json", "set-cookie": ["a=1", "b=2"] });
+    ).toStrictEqual({ "content-type": "application/json", "set-cookie": ["a=1", "b=2"] });
   });
 });
 
@@ -105,6 +112,8 @@ describe("upstreamHeaders", () => {
       "h2c",
       "Expect",
       "100-continue",
+      "Transfer-Encoding",
+      "chunked",
       "X-Api-Key",
       "tg_secret",
       "X-Request-Id",
@@ -167,15 +176,39 @@ describe("upstreamHeaders", () => {
     ]);
   });
 
+  it("reads Connection's tokens trimmed and in any case", () => {
+    const req = incoming([
+      "Connection",
+      "close,  X-Hop ,x-other",
+      "x-hop",
+      "1",
+      "X-Other",
+      "2",
+      "X-Kept",
+      "k",
+    ]);
+    expect(pairs(upstreamHeaders(req, base)).map(([name]) => name)).toEqual([
+      "X-Kept",
+      "x-forwarded-for",
+      "x-forwarded-proto",
+      "x-request-id",
+    ]);
+  });
+
+  it("says unknown for a peer without an address", () => {
+    const req = { rawHeaders: [], headers: {}, socket: {} } as unknown as IncomingMessage;
+    expect(pairs(upstreamHeaders(req, base))[0]).toEqual(["x-forwarded-for", "unknown"]);
+  });
+
   it("appends the peer to the client's X-Forwarded-For", () => {
     const req = incoming(["X-Forwarded-For", "198.51.100.9", "X-Forwarded-For", "10.1.1.1"], "127.0.0.1");
-    const forwarded = pairs(upstreamHeaders(req, base)).filter(([name]) => name === "x-forwarded-for");
+    const forwarded = pairs(upstreamHeaders(req, base)).filter(([name]) => /^x-forwarded-for$/i.test(name));
     expect(forwarded).toEqual([["x-forwarded-for", "198.51.100.9, 10.1.1.1, 127.0.0.1"]]);
   });
 
   it("writes X-Forwarded-Host/-Proto itself unless a trusted proxy sent them", () => {
     const req = incoming(["Host", "gw.test", "X-Forwarded-Host", "evil", "X-Forwarded-Proto", "https"]);
-    const own = pairs(upstreamHeaders(req, base)).filter(([name]) => name.startsWith("x-forwarded-"));
+    const own = pairs(upstreamHeaders(req, base)).filter(([name]) => /^x-forwarded-/i.test(name));
     expect(own.filter(([name]) => name !== "x-forwarded-for")).toEqual([
       ["x-forwarded-host", "gw.test"],
       ["x-forwarded-proto", "http"],

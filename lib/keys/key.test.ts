@@ -47,4 +47,16 @@ describe("API key format", () => {
       expect(isWellFormedKey(bad)).toBe(false);
     }
   });
+
+  it("draws every base62 character equally often (no modulo bias)", () => {
+    // 20,000 keys × 22 random characters: ~7,100 of each of the 62. Chance spreads them by
+    // a few percent; a bias toward some characters (bytes 248–255 not rejected) by 25 %.
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      for (const c of generateKey().key.slice(3, 25)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(62);
+    const values = [...counts.values()];
+    expect(Math.max(...values) / Math.min(...values)).toBeLessThan(1.15);
+  });
 });

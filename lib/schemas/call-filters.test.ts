@@ -141,6 +141,7 @@ describe("call filters", () => {
     ]);
     expect(parseCallFilters({ cursor: "o.1.9223372036854775807" }).ok).toBe(true);
     expect(errorsOf({ cursor: "x.1.2" })[0]?.field).toBe("cursor");
+    expect(errorsOf({ cursor: "no.1.2" })[0]?.field).toBe("cursor");
   });
 
   it("round-trips a cursor and rebuilds a shareable query", () => {
