@@ -31,6 +31,7 @@ test.describe.serial("from a spike to the failing call", () => {
       await page.setViewportSize({ width: viewport.width, height: viewport.height });
       await signIn(page, email, password);
       const today = new Date().toISOString().slice(0, 10);
+      await page.screenshot({ path: `${SHOTS}/overview-${viewport.width}.png`, fullPage: true });
       await page
         .getByTestId("daily-calls-chart")
         .locator(".recharts-bar")
@@ -44,6 +45,7 @@ test.describe.serial("from a spike to the failing call", () => {
       await expect(calls.first()).toContainText("/v2/price");
       await expect(calls.first()).toContainText("400");
       await noSidewaysScroll(page);
+      await page.screenshot({ path: `${SHOTS}/failures-${viewport.width}.png`, fullPage: true });
       await calls.first().getByRole("link").first().click();
 
       await expect(page.getByRole("heading", { name: "Call detail" })).toBeVisible();

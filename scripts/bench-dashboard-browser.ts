@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type Page } from "@playwright/test";
+import { cpuMs, postgresCpuMs } from "./proc-stats.ts";
 
 /**
  * One timed navigation: total from the click, and where it went when the page fetched its
@@ -18,8 +19,12 @@ import { chromium, type Page } from "@playwright/test";
  */
 export type BrowserSample = {
   total: number;
-  /** `requests`: RSC requests finished by then (the navigation, then link prefetches). */
-  request: { wait: number; server: number; requests: number } | null;
+  /**
+   * CPU time used meanwhile (ms, from /proc in 10 ms ticks) by Chromium's processes, the app's
+   * and PostgreSQL's: load-robust where `total` is not.
+   */
+  cpu: { browser: number; app: number; db: number };
+  request: { wait: number; server: number } | null;
 };
 
 /** A step's samples over every cycle (Older has five per cycle). */
@@ -27,6 +32,8 @@ export type BrowserSteps = Map<string, BrowserSample[]>;
 
 export type BrowserBenchOptions = {
   databaseUrl: string;
+  /** The embedded PostgreSQL's folder (its CPU is read from /proc). */
+  databaseDir: string;
   email: string;
   password: string;
   /** Dashboard on this port, gateway and sample API on the next two. */
@@ -64,7 +71,9 @@ async function waitForServer(url: string, child: ChildProcess): Promise<void> {
 }
 
 /** `npm start`'s process (dist/scripts/start.js) on the bench database; stopped with SIGTERM. */
-async function startApp(options: BrowserBenchOptions): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startApp(
+  options: BrowserBenchOptions,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   if (!existsSync("dist/scripts/start.js")) throw new Error("dist/scripts/start.js missing: build first");
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-bench-app-"));
   const url = `http://127.0.0.1:${options.portBase}`;
@@ -93,7 +102,49 @@ async function startApp(options: BrowserBenchOptions): Promise<{ url: string; st
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: child.pid ?? 0, stop };
+}
+
+/** A process and all its descendants (the app: start.js, and the Next server it spawned). */
+async function processTree(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await fs.readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+/** Chromium's processes (browser, renderers, GPU, network), all children of this one. */
+async function chromiumPids(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await processTree(process.pid)) {
+    const name = await fs.readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
+    if (name.startsWith("chrom")) pids.push(pid);
+  }
+  return pids;
+}
+
+/** The processes whose CPU each step counts. */
+type Meters = { browserPids: number[]; appPids: number[]; databaseDir: string };
+
+async function sumCpu(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) total += await cpuMs(pid);
+  return total;
+}
+
+async function cpuNow(meters: Meters): Promise<{ browser: number; app: number; db: number }> {
+  return {
+    browser: await sumCpu(meters.browserPids),
+    app: await sumCpu(meters.appPids),
+    db: await postgresCpuMs(meters.databaseDir),
+  };
 }
 
 type BenchWindow = Window & { benchClickAt?: number };
@@ -131,7 +182,13 @@ function pageReady(ready: Ready): number | false {
  * every frame, so the figure is not rounded up to a polling interval). The server's share
  * is the Resource Timing entry of the page's RSC request (`?_rsc=`) made after the click.
  */
-async function timed(page: Page, click: () => Promise<void>, ready: Ready): Promise<BrowserSample> {
+async function timed(
+  page: Page,
+  meters: Meters,
+  click: () => Promise<void>,
+  ready: Ready,
+): Promise<BrowserSample> {
+  const cpuBefore = await cpuNow(meters);
   await page.evaluate(() => {
     const win = window as BenchWindow;
     win.benchClickAt = undefined;
@@ -148,6 +205,7 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
   const readyAt = Number(
     await (await page.waitForFunction(pageReady, ready, { polling: "raf" })).jsonValue(),
   );
+  const cpuAfter = await cpuNow(meters);
   // The RSC response can finish streaming after its content is shown; wait for its entry.
   const timing = await page
     .waitForFunction(
@@ -162,7 +220,6 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
               clickAt,
               wait: first.startTime - clickAt,
               server: first.responseEnd - first.startTime,
-              requests: rsc.length,
             }
           : false;
       },
@@ -176,7 +233,12 @@ async function timed(page: Page, click: () => Promise<void>, ready: Ready): Prom
     : await page.evaluate(() => (window as BenchWindow).benchClickAt ?? 0);
   return {
     total: readyAt - clickAt,
-    request: timing ? { wait: timing.wait, server: timing.server, requests: timing.requests } : null,
+    cpu: {
+      browser: cpuAfter.browser - cpuBefore.browser,
+      app: cpuAfter.app - cpuBefore.app,
+      db: cpuAfter.db - cpuBefore.db,
+    },
+    request: timing ? { wait: timing.wait, server: timing.server } : null,
   };
 }
 
@@ -201,15 +263,19 @@ async function firstCallHref(page: Page): Promise<string> {
 }
 
 /** One cycle through the dashboard; every step is a click a person makes. */
-async function cycle(page: Page, record: (step: string, sample: BrowserSample) => void): Promise<void> {
+async function cycle(
+  page: Page,
+  meters: Meters,
+  record: (step: string, sample: BrowserSample) => void,
+): Promise<void> {
   const nav = page.getByRole("navigation", { name: "Main" });
   record(
     "Overview (from the keys page)",
-    await timed(page, () => nav.getByRole("link", { name: "Overview" }).click(), overviewReady),
+    await timed(page, meters, () => nav.getByRole("link", { name: "Overview" }).click(), overviewReady),
   );
   record(
     "Call log, first page",
-    await timed(page, () => nav.getByRole("link", { name: "Call log" }).click(), logReady()),
+    await timed(page, meters, () => nav.getByRole("link", { name: "Call log" }).click(), logReady()),
   );
 
   await page.getByLabel("Status").fill("failed");
@@ -217,6 +283,7 @@ async function cycle(page: Page, record: (step: string, sample: BrowserSample) =
     "Filtered log (Apply filters: status=failed)",
     await timed(
       page,
+      meters,
       () => page.getByRole("button", { name: "Apply filters" }).click(),
       logReady(await firstCallHref(page)),
     ),
@@ -225,13 +292,16 @@ async function cycle(page: Page, record: (step: string, sample: BrowserSample) =
   for (let i = 0; i < 5; i++) {
     record(
       "Older (five times in a row, filtered)",
-      await timed(page, () => older.click(), logReady(await firstCallHref(page))),
+      await timed(page, meters, () => older.click(), logReady(await firstCallHref(page))),
     );
   }
 
   const firstCall = page.getByTestId("call-row").first().getByRole("link").first();
-  record("Call detail (a failed call)", await timed(page, () => firstCall.click(), detailReady));
-  record("API keys", await timed(page, () => nav.getByRole("link", { name: "API keys" }).click(), keysReady));
+  record("Call detail (a failed call)", await timed(page, meters, () => firstCall.click(), detailReady));
+  record(
+    "API keys",
+    await timed(page, meters, () => nav.getByRole("link", { name: "API keys" }).click(), keysReady),
+  );
 }
 
 /**
@@ -257,11 +327,16 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
     await page.goto(`${app.url}/keys`);
     await page.getByRole("heading", { name: "API keys", level: 1 }).waitFor();
 
+    const meters: Meters = {
+      browserPids: await chromiumPids(),
+      appPids: await processTree(app.pid),
+      databaseDir: options.databaseDir,
+    };
     const steps: BrowserSteps = new Map();
-    await cycle(page, () => undefined);
+    await cycle(page, meters, () => undefined);
     options.log("browser: warm-up cycle done");
     for (let i = 0; i < options.cycles; i++) {
-      await cycle(page, (step, sample) => steps.set(step, [...(steps.get(step) ?? []), sample]));
+      await cycle(page, meters, (step, sample) => steps.set(step, [...(steps.get(step) ?? []), sample]));
     }
     options.log(`browser: ${options.cycles} cycles done`);
     return steps;

@@ -27,8 +27,10 @@ const CHUNK = 1_000_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 // BENCH_OUTPUT lets a quick run (BENCH_CALLS=…) leave the committed 10 M result alone.
 const OUTPUT = path.resolve(process.env.BENCH_OUTPUT ?? "docs/bench/dashboard.md");
-// The real-browser step: BENCH_BROWSER=0 skips it, BENCH_SKIP_BUILD=1 reuses the last build.
+// The real-browser step: BENCH_BROWSER=0 skips it, BENCH_SKIP_BUILD=1 reuses the last build,
+// BENCH_BROWSER_ONLY=1 skips the query timings (for working on the pages; writes no report).
 const BROWSER = process.env.BENCH_BROWSER !== "0";
+const BROWSER_ONLY = process.env.BENCH_BROWSER_ONLY === "1";
 const BROWSER_CYCLES = Number(process.env.BENCH_BROWSER_CYCLES ?? 20);
 // The app's ports, like the e2e suite's (playwright.config.ts).
 const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
@@ -361,8 +363,11 @@ type BrowserResult = Result & {
   wait: number | null;
   server: number | null;
   rest: number | null;
-  requests: number | null;
+  /** Mean CPU ms per step: browser main thread, app processes, PostgreSQL. */
+  cpu: { browser: number; app: number; db: number };
 };
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
 /** p50 / p95 / max per browser step, and the medians of where the time went. */
 function browserResults(steps: BrowserSteps): BrowserResult[] {
@@ -380,7 +385,11 @@ function browserResults(steps: BrowserSteps): BrowserResult[] {
       wait: median(fetched.map((f) => f.wait)),
       server: median(fetched.map((f) => f.server)),
       rest: median(fetched.map((f) => f.total - f.wait - f.server)),
-      requests: median(fetched.map((f) => f.requests)),
+      cpu: {
+        browser: mean(samples.map((s) => s.cpu.browser)),
+        app: mean(samples.map((s) => s.cpu.app)),
+        db: mean(samples.map((s) => s.cpu.db)),
+      },
     };
   });
 }
@@ -414,8 +423,9 @@ function table(rows: Result[], target?: number): string {
 
 function browserSection(browser: Report["browser"]): string {
   if (browser.length === 0) return "Real browser: not run (BENCH_BROWSER=0).";
+  const ms = (value: number | null) => (value === null ? "–" : fmt(value));
   const line = (r: Report["browser"][number]) =>
-    `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${[r.wait, r.server, r.rest].map((ms) => (ms === null ? "–" : fmt(ms))).join(" | ")} | ${r.requests ?? "–"} | ${r.rows} | ${mark(r.p95, 300)} |`;
+    `| ${r.name} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${mark(r.p95, 300)} | ${ms(r.wait)} | ${ms(r.server)} | ${ms(r.rest)} | ${fmt(r.cpu.browser)} | ${fmt(r.cpu.app)} | ${fmt(r.cpu.db)} |`;
   return `## In a real browser
 
 Chromium (Playwright, 1280 × 900) against a production build (\`next build\`, then the app started as
@@ -423,16 +433,18 @@ Chromium (Playwright, 1280 × 900) against a production build (\`next build\`, t
 its time runs from the click until the new page's content is visible (overview: the graph's bars and the
 failures table; call log: the first row of a new page; detail: the request line; keys: the heading).
 One warm-up cycle, then ${BROWSER_CYCLES} cycles of: keys → Overview → Call log → Apply filters
-(\`status=failed\`) → Older ×5 → a failed call's detail → API keys. Where the page fetched its RSC
-payload (\`?_rsc=\`), the last three columns split the median step: from the click until the request was
-sent (the router's work), the request (the server render and its transfer, from Resource Timing) and the
-rest (the browser parsing the payload, React's commit, the charts); "RSC requests" counts the RSC
-requests finished by then (the navigation, then prefetches of the new page's links). "–": no request
-after the click (the page came from the router's prefetch cache).
-Target: p95 < 300 ms.
+(\`status=failed\`) → Older ×5 → a failed call's detail → API keys (Older: 5 samples per cycle).
 
-| step | p50 | p95 | max | click → request | request | rest | RSC requests | samples | p95 < 300 ms |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
+The middle columns split the median step where the page fetched its RSC payload (\`?_rsc=\`): from
+the click until the request was sent (the router's work), the request (the server render and its
+transfer, from Resource Timing) and the rest (the browser parsing the payload, React's commit, style,
+layout, the charts); "–": no request after the click. The last three are the mean CPU time used
+during a step, which does not grow with the machine's load as wall time does: Chromium's processes
+(renderer, GPU and network included), the app's (\`npm start\`: the Next server) and PostgreSQL's,
+from /proc in 10 ms ticks. Target: p95 < 300 ms.
+
+| step | p50 | p95 | max | p95 < 300 ms | click → request | request | rest | CPU browser | CPU app | CPU PostgreSQL |
+|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|
 ${browser.map(line).join("\n")}`;
 }
 
@@ -527,12 +539,13 @@ async function main() {
     const load = await loadCalls(pool, accounts);
     const sizes = await buildRollups(pool, accounts.user.id);
     const probes = await findProbes(pool, accounts.user.id);
-    const results = await timeViews(accounts, probes);
-    const csv = await timeCsvExport(accounts.user);
+    const results = BROWSER_ONLY ? [] : await timeViews(accounts, probes);
+    const csv = BROWSER_ONLY ? undefined : await timeCsvExport(accounts.user);
     const browser = BROWSER
       ? browserResults(
           await benchBrowser({
             databaseUrl: server.url,
+            databaseDir: dataDir,
             email: BENCH_EMAIL,
             password: BENCH_PASSWORD,
             portBase: PORT_BASE,
@@ -541,8 +554,13 @@ async function main() {
           }),
         )
       : [];
-    for (const r of browser)
-      log(`browser ${r.name}: p50 ${fmt(r.p50)}, p95 ${fmt(r.p95)}, max ${fmt(r.max)}`);
+    for (const r of browser) {
+      const split = [r.wait, r.server, r.rest].map((ms) => (ms === null ? "–" : fmt(ms))).join(" / ");
+      log(
+        `browser ${r.name}: p50 ${fmt(r.p50)}, p95 ${fmt(r.p95)}; click→request / request / rest ${split}; CPU browser ${fmt(r.cpu.browser)}, app ${fmt(r.cpu.app)}, PostgreSQL ${fmt(r.cpu.db)}`,
+      );
+    }
+    if (!csv) return;
     const without = await timeWithoutFilterIndexes(pool, accounts, probes);
     await writeReport({ sizes, load, loadBefore, results, csv, without, browser });
   } finally {
