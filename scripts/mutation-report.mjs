@@ -26,7 +26,8 @@ function tally(mutants) {
 
 // Why a surviving mutant is left alive, for files whose source this report may not mark
 // (see scripts/mutation-survivors.json): matched by file, mutator and the mutated line's code
-// (optionally the replacement, and the next line's code where the line alone is ambiguous).
+// (optionally the replacement, the column, and the next line's code where the line alone is
+// ambiguous).
 const REASONS_FILE = "scripts/mutation-survivors.json";
 const reasons = JSON.parse(fs.readFileSync(REASONS_FILE, "utf8"));
 
@@ -56,7 +57,8 @@ const reasonFor = (file, lines, m) =>
       r.mutator === m.mutatorName &&
       (lines[m.location.start.line - 1] ?? "").includes(r.code) &&
       (r.replacement === undefined || (m.replacement ?? "").includes(r.replacement)) &&
-      (r.next === undefined || (lines[m.location.start.line] ?? "").includes(r.next)),
+      (r.next === undefined || (lines[m.location.start.line] ?? "").includes(r.next)) &&
+      (r.column === undefined || r.column === m.location.start.column),
   )?.reason;
 const survivors = files.flatMap(({ file, mutants, lines }) =>
   mutants

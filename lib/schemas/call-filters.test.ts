@@ -276,6 +276,8 @@ describe("filterInstant, the one reading of `from` and `to`", () => {
     expect(filterInstant("2026-11-20", "from")?.toISOString()).toBe("2026-11-20T00:00:00.000Z");
     expect(filterInstant("2026-11-20", "to")?.toISOString()).toBe("2026-11-21T00:00:00.000Z");
     expect(filterInstant("2026-12-31", "to")?.toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    // The filter form passes what was typed, spaces included.
+    expect(filterInstant(" 2026-11-20 ", "to")?.toISOString()).toBe("2026-11-21T00:00:00.000Z");
   });
 
   it("reads a time without a zone as UTC and keeps an explicit offset", () => {
