@@ -31,6 +31,8 @@ test.describe.serial("from a spike to the failing call", () => {
       await page.setViewportSize({ width: viewport.width, height: viewport.height });
       await signIn(page, email, password);
       const today = new Date().toISOString().slice(0, 10);
+      // One day of traffic: each percentile is a dot (a one-point line would draw nothing).
+      await expect(page.getByTestId("latency-chart").locator(".recharts-line-dot")).toHaveCount(3);
       await page.screenshot({ path: `${SHOTS}/overview-${viewport.width}.png`, fullPage: true });
       await page
         .getByTestId("daily-calls-chart")

@@ -42,6 +42,9 @@ function PointTooltip({ active, payload }: TooltipProps) {
 
 /** Latency percentiles per hour or day (total time of the calls the gateway forwarded). */
 export function LatencyChart({ series }: { series: LatencyPoint[] }) {
+  // A line needs two points: a range with one bucket of traffic (a new account's first day)
+  // would show an empty chart, so then each percentile is drawn as a dot.
+  const dot = series.filter((point) => point.p50 !== null).length < 2 ? { r: 3 } : false;
   return (
     <div className="h-64 w-full" data-testid="latency-chart">
       <ResponsiveContainer width="100%" height="100%">
@@ -60,6 +63,8 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             tickLine={false}
             axisLine={false}
             width={64}
+            // Whole milliseconds: fractional ticks read as duplicates ("2 ms", "2 ms") once rounded.
+            allowDecimals={false}
             tickFormatter={axisLabel}
           />
           <Tooltip content={<PointTooltip />} />
@@ -68,7 +73,7 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             dataKey="p50"
             name="p50"
             stroke="var(--accent)"
-            dot={false}
+            dot={dot}
             connectNulls
             isAnimationActive={false}
           />
@@ -76,7 +81,7 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             dataKey="p95"
             name="p95"
             stroke="var(--warning)"
-            dot={false}
+            dot={dot}
             connectNulls
             isAnimationActive={false}
           />
@@ -84,7 +89,7 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             dataKey="p99"
             name="p99"
             stroke="var(--danger)"
-            dot={false}
+            dot={dot}
             connectNulls
             isAnimationActive={false}
           />
