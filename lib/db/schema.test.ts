@@ -23,7 +23,12 @@ function snake(name: string): string {
 }
 
 /** Reads models from schema.prisma: table name, scalar columns, and index names Prisma would create. */
-function parseSchema(): { columns: Column[]; indexes: string[]; enums: Set<string> } {
+function parseSchema(): {
+  columns: Column[];
+  indexes: string[];
+  sqlOnlyIndexes: string[];
+  enums: Set<string>;
+} {
   const text = fs.readFileSync(path.join(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
   const enumBlocks = [...text.matchAll(/^enum (\w+) \{([\s\S]*?)^\}/gm)];
   const enumTypes = new Set(enumBlocks.map((m) => m[1] ?? ""));
@@ -59,7 +64,8 @@ function parseSchema(): { columns: Column[]; indexes: string[]; enums: Set<strin
       );
     }
   }
-  return { columns, indexes, enums };
+  const sqlOnlyIndexes = [...text.matchAll(/^\s*\/\/ SQL-only index (\w+):/gm)].map((m) => m[1] ?? "");
+  return { columns, indexes, sqlOnlyIndexes, enums };
 }
 
 describe("schema.prisma and the migrated database", () => {
@@ -93,6 +99,25 @@ describe("schema.prisma and the migrated database", () => {
     );
     const actual = new Set(rows.map((r) => r.name));
     for (const index of schema.indexes) expect(actual, index).toContain(index);
+  });
+
+  it("have no index on a table that the schema does not declare", async () => {
+    // Indexes of the schema's tables themselves, not the copies PostgreSQL keeps on each
+    // partition; expression and partial indexes are named in "// SQL-only index" lines.
+    const tables = [...new Set(schema.columns.map((c) => c.table))];
+    const { rows } = await pool.query<{ name: string }>(
+      `SELECT i.indexname AS name FROM pg_indexes i
+         JOIN pg_class t ON t.relname = i.tablename AND t.relnamespace = 'public'::regnamespace
+        WHERE i.schemaname = 'public' AND NOT t.relispartition AND i.tablename = ANY($1)`,
+      [tables],
+    );
+    const declared = new Set([...schema.indexes, ...schema.sqlOnlyIndexes]);
+    expect(rows.map((r) => r.name).filter((name) => !declared.has(name))).toEqual([]);
+    for (const name of schema.sqlOnlyIndexes)
+      expect(
+        rows.map((r) => r.name),
+        name,
+      ).toContain(name);
   });
 
   it("have the same enums", async () => {
