@@ -92,6 +92,18 @@ describe("QuotaCounters", () => {
     expect(quota.used("u", now)).toBe(0);
     quota.observe("u", month, 0);
     expect(quota.used("u", now)).toBe(0);
+    // The unflushed count is what tops a database total up: a failed write keeps its call in
+    // it, a release takes exactly one out.
+    const other = new QuotaCounters();
+    other.observe("u", month, 0);
+    other.reserve("u", 10, now);
+    other.reserve("u", 10, now);
+    other.reserve("u", 10, now);
+    other.writing(batch("u", 1));
+    other.written(batch("u", 1), false);
+    other.release("u", now);
+    other.observe("u", month, 5); // another instance's calls
+    expect(other.used("u", now)).toBe(7);
     // Unknown accounts and months are left alone.
     quota.writing(batch("nobody", 3));
     quota.written(batch("nobody", 3), true);
