@@ -448,6 +448,21 @@ from /proc in 10 ms ticks. Target: p95 < 300 ms.
 ${browser.map(line).join("\n")}`;
 }
 
+/** One sentence on where a browser step's time and CPU go, from the measured means. */
+function browserSummary(browser: BrowserResult[]): string {
+  if (browser.length === 0) return "";
+  const average = (pick: (r: BrowserResult) => number) => mean(browser.map(pick));
+  const cpu = {
+    browser: average((r) => r.cpu.browser),
+    app: average((r) => r.cpu.app),
+    db: average((r) => r.cpu.db),
+  };
+  const share = (part: number) =>
+    `${Math.round((100 * part) / Math.max(1, cpu.browser + cpu.app + cpu.db))} %`;
+  const heaviest = [...browser].sort((a, b) => b.cpu.browser - a.cpu.browser)[0];
+  return `In the browser, an average step cost ${fmt(cpu.browser)} of Chromium's CPU (${share(cpu.browser)}), ${fmt(cpu.app)} of the Next server's (${share(cpu.app)}) and ${fmt(cpu.db)} of PostgreSQL's (${share(cpu.db)}): ${cpu.db < cpu.browser + cpu.app ? "the pages' cost is rendering them (server render, then the browser's parse, React commit, style and layout) more than the queries" : "the queries cost more than rendering the pages"}; the heaviest is "${heaviest?.name ?? ""}" (${fmt(heaviest?.cpu.browser ?? 0)} of Chromium's CPU). On 2 cores shared with other work, wall time is these CPU figures stretched by the wait for a core.`;
+}
+
 async function writeReport(report: Report): Promise<void> {
   const { sizes, load, results, csv, without } = report;
   const missed = [
@@ -502,8 +517,7 @@ call-log page is a keyset query on (created_at, id) over an index that starts wi
 column>), so a deep page costs the same as the first; \`status=failed\` has a partial index over failed
 calls only, \`error=\` one over calls with an error code, and a status list runs one index-ordered query
 per term. Migration 0005 adds (user_id, ip, …), without which an IP with no calls walks the whole history
-(the "dropped" table above), and (user_id, status / 100, …) for status classes. In the browser, the
-server's share (the RSC request) is most of each step; the rest is the browser rendering the new page.
+(the "dropped" table above), and (user_id, status / 100, …) for status classes. ${browserSummary(report.browser)}
 
 Known limits: a combination of filters uses one index and filters the rest, so two individually common
 filters whose combination matches almost nothing (e.g. a key that never called an endpoint) walk that
