@@ -308,7 +308,9 @@ async function cycle(
  * Starts the app, signs in and runs one warm-up cycle then `cycles` timed ones. Returns the
  * samples per step, in the order the steps are taken.
  */
-export async function benchBrowser(options: BrowserBenchOptions): Promise<BrowserSteps> {
+export async function benchBrowser(
+  options: BrowserBenchOptions,
+): Promise<{ steps: BrowserSteps; pollingCpuPerSecond: number }> {
   const app = await startApp(options);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -339,7 +341,13 @@ export async function benchBrowser(options: BrowserBenchOptions): Promise<Browse
       await cycle(page, meters, (step, sample) => steps.set(step, [...(steps.get(step) ?? []), sample]));
     }
     options.log(`browser: ${options.cycles} cycles done`);
-    return steps;
+    // What the per-frame check alone costs: one second of it on a page that does not change.
+    const before = await cpuNow(meters);
+    await page
+      .waitForFunction(() => false, undefined, { polling: "raf", timeout: 1_000 })
+      .catch(() => undefined);
+    const after = await cpuNow(meters);
+    return { steps, pollingCpuPerSecond: after.browser - before.browser };
   } finally {
     await browser.close();
     await app.stop();
