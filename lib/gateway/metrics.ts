@@ -26,6 +26,7 @@ export class GatewayMetrics {
   private readonly rateLimited: Counter;
   private readonly quotaExceeded: Counter;
   private readonly batchWrite: Histogram;
+  private readonly fallbackCalls: Counter;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -80,6 +81,11 @@ export class GatewayMetrics {
         this.set(sources.spooledRecords());
       },
     });
+    this.fallbackCalls = new Counter({
+      name: "tollgate_redis_fallback_calls_total",
+      help: "Calls whose rate limit and quota this instance decided alone because Redis did not answer in time",
+      registers,
+    });
     new Gauge({
       name: "tollgate_redis_fallback",
       help: "1 while Redis is configured but not answering and limits are per instance, else 0",
@@ -103,6 +109,11 @@ export class GatewayMetrics {
   /** Notes how long one batch write took. */
   batchWritten(seconds: number): void {
     this.batchWrite.observe(seconds);
+  }
+
+  /** Counts one call decided without Redis (see tollgate_redis_fallback_calls_total). */
+  fallbackCall(): void {
+    this.fallbackCalls.inc();
   }
 
   /** Serves GET /metrics on its own port (kept off the gateway's public port). */

@@ -85,6 +85,8 @@ export type RedisLimiterOptions = {
   retryMs?: number;
   /** How often PostgreSQL's counts are pushed into Redis's counters (ms). */
   reconcileMs?: number;
+  /** Told of every call decided by this instance alone because Redis did not answer. */
+  onFallbackCall?: () => void;
 };
 
 function rateKey(userId: string): string {
@@ -164,8 +166,10 @@ export class RedisLimiter implements Limiter {
     requestId: string,
   ): Admission | Promise<Admission> {
     if (this.failing || this.client.status !== "ready") {
-      if (now < this.downUntil || this.client.status !== "ready")
+      if (now < this.downUntil || this.client.status !== "ready") {
+        this.options.onFallbackCall?.();
         return this.local.admit(userId, plan, now, reserve);
+      }
     }
     const month = monthOf(now);
     return new Promise<Admission>((resolve) => {
@@ -174,6 +178,7 @@ export class RedisLimiter implements Limiter {
         if (settled) return;
         settled = true;
         this.fail(reason);
+        this.options.onFallbackCall?.();
         resolve(this.local.admit(userId, plan, now, reserve));
       };
       // "Slow" means Redis has said nothing for timeoutMs while this call waits. The check

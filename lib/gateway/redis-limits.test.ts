@@ -106,7 +106,10 @@ describe("limits shared through Redis", () => {
     const readyz = await fetch(`${a.url}/readyz`);
     expect(readyz.status).toBe(503);
     expect(await readyz.json()).toMatchObject({ checks: { redis: "unreachable (per-instance limits)" } });
-    expect(await (await fetch(a.gateway.metricsUrl!)).text()).toMatch(/^tollgate_redis_fallback 1$/m);
+    const metrics = await (await fetch(a.gateway.metricsUrl!)).text();
+    expect(metrics).toMatch(/^tollgate_redis_fallback 1$/m);
+    // Calls after the kill were decided by the instance alone, and counted as such.
+    expect(Number(/^tollgate_redis_fallback_calls_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     // Hundreds of failed calls and reconnects, at most one line per instance per minute
     // (none if that instance already logged a slow answer this minute).
     const lines = logs.filter((m) => m.includes("using per-instance rate limits")).length;

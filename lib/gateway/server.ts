@@ -149,6 +149,7 @@ export async function startGateway(
         url: config.REDIS_URL,
         timeoutMs: config.REDIS_TIMEOUT_MS ?? 50,
         log,
+        onFallbackCall: () => metrics?.fallbackCall(),
         ...options.redis,
       })
     : local;
