@@ -355,7 +355,8 @@ describe("Recorder through an outage", () => {
   it("works without hooks or onError: each is optional", async () => {
     const { userId, keyId } = await account();
     const { pool, state } = switchedPool();
-    const recorder = new Recorder(pool, { spoolDir: await tempDir(), hooks: {}, retryMs: 0 });
+    const spoolDir = await tempDir();
+    const recorder = new Recorder(pool, { spoolDir, hooks: {}, retryMs: 0 });
     recorder.record(testRecord(userId, keyId));
     state.down = true;
     await recorder.flush(); // fails: written(…, false) is not given either
@@ -364,6 +365,7 @@ describe("Recorder through an outage", () => {
     await recorder.flush();
     await recorder.close();
     expect((await callsOf(database.pool, userId)).length).toBe(1);
+    expect(await listSpool(spoolDir)).toEqual([]); // replayed and removed: the write counted as done
     const blocked = path.join(await tempDir(), "a-file");
     await fs.writeFile(blocked, "");
     const unwritable = new Recorder(pool, { spoolDir: path.join(blocked, "spool"), retryMs: 60_000 });

@@ -158,7 +158,8 @@ describe("spool files", () => {
 
   it("lists sealed files oldest first, whatever order the folder gives", async () => {
     const names = Array.from({ length: 12 }, (_, i) => `${1_700_000_000_000 + i * 7919}-1-abcdef12.jsonl`);
-    for (const name of [...names].reverse()) await fs.writeFile(path.join(dir, name), "");
+    // Created out of order (neither oldest nor newest first), as replays and crashes leave them.
+    for (const i of [5, 0, 9, 3, 11, 1, 7, 2, 10, 4, 8, 6]) await fs.writeFile(path.join(dir, names[i]!), "");
     expect(await listSpool(dir)).toEqual(names.map((name) => path.join(dir, name)));
   });
 });
