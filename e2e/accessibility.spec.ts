@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { gatewayUrl, signIn, signUp, tollgate, uniqueEmail } from "./helpers.ts";
 
 // axe on every page, in light and dark, at desktop and phone width; any violation fails.
@@ -65,15 +65,30 @@ async function expectNoViolations(page: Page, path: string) {
   const response = await page.goto(path);
   expect(response?.status(), path).toBeLessThan(500);
   await page.waitForLoadState("networkidle");
+  await expectAxeClean(page, path);
+}
+
+/** Opens a dialog with the button named `open` (after `fill`, if given), checks it, closes it. */
+async function expectDialogNoViolations(page: Page, open: string, fill?: (dialog: Locator) => Promise<void>) {
+  await page.getByRole("button", { name: open, exact: true }).filter({ visible: true }).first().click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  await fill?.(dialog);
+  await expectAxeClean(page, `${page.url()} with the "${open}" dialog`);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+}
+
+async function expectAxeClean(page: Page, label: string) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const found = violations.map((v) => ({
-    page: path,
+    page: label,
     rule: v.id,
     impact: v.impact,
     help: v.help,
     nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`),
   }));
-  expect.soft(found, `axe on ${path}`).toEqual([]);
+  expect.soft(found, `axe on ${label}`).toEqual([]);
 }
 
 for (const mode of MODES) {
@@ -103,6 +118,16 @@ for (const mode of MODES) {
     ]) {
       await expectNoViolations(page, path);
     }
+    // The dialogs, open (the create dialog showing a field error).
+    await expectNoViolations(page, "/keys");
+    await expectDialogNoViolations(page, "Create key", async (dialog) => {
+      await dialog.getByRole("button", { name: "Create key" }).click();
+      await expect(dialog.getByText("Enter a name")).toBeVisible();
+    });
+    await expectDialogNoViolations(page, "Roll key Axe");
+    await expectDialogNoViolations(page, "Delete key Axe");
+    await expectNoViolations(page, "/admin");
+    await expectDialogNoViolations(page, "Delete plan basic");
     await context.clearCookies();
     await signIn(page, newcomer);
     for (const path of ["/", "/keys", "/logs"]) await expectNoViolations(page, path);
