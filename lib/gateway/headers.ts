@@ -94,7 +94,8 @@ export function upstreamHeaders(req: IncomingMessage, context: UpstreamHeaderCon
     out.push(name, raw[i + 1]!);
   }
   const peer = normalizeIp(req.socket?.remoteAddress ?? "unknown");
-  const forwarded = [req.headers["x-forwarded-for"] ?? []].flat().join(", ");
+  const received = req.headers["x-forwarded-for"];
+  const forwarded = typeof received === "string" ? received : (received?.join(", ") ?? "");
   out.push("x-forwarded-for", forwarded ? `${forwarded}, ${peer}` : peer);
   const trusted = context.trustProxy;
   if (req.headers.host && !(trusted && req.headers["x-forwarded-host"]))

@@ -12,6 +12,13 @@ describe("newRequestId", () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it("carries each call's own millisecond when the time part is reused within one", () => {
+    const at = Date.UTC(2026, 10, 26, 21, 40);
+    for (const t of [at, at, at + 1, at + 1, at + 2, at]) {
+      expect(parseInt(newRequestId(t).replaceAll("-", "").slice(0, 12), 16)).toBe(t);
+    }
+  });
+
   it("differs between ids made in the same millisecond", () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newRequestId(1_764_000_000_000)));
     expect(ids.size).toBe(10_000);

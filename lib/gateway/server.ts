@@ -251,15 +251,17 @@ export async function startGateway(
     answerJson(res, ok ? 200 : 503, { status: ok ? "ready" : "not ready", checks });
   };
 
+  // One listener for every call's "close", rather than a new closure per call.
+  const callClosed = () => {
+    inFlight -= 1;
+    if (inFlight === 0) drained?.();
+  };
   const server = http.createServer((req, res) => {
     // Probes for load balancers and orchestrators: no key, not recorded, not limited.
     if (req.url === "/healthz") return answerJson(res, 200, { status: "ok" });
     if (req.url === "/readyz") return void ready(res);
     inFlight += 1;
-    res.on("close", () => {
-      inFlight -= 1;
-      if (inFlight === 0) drained?.();
-    });
+    res.on("close", callClosed);
     // Errors on either side of a call are expected traffic (aborts, resets), never fatal.
     req.on("error", ignore);
     res.on("error", ignore);
