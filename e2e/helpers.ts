@@ -1,6 +1,12 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, type Page } from "@playwright/test";
+import { Agent, setGlobalDispatcher } from "undici";
+
+// The specs' fetch() calls drop idle sockets after 1 s. With the default, a socket idle for
+// about the gateway's keep-alive timeout (65 s, e.g. while a long spec drives the browser)
+// could be reused just as the gateway closed it: "other side closed", seen under load.
+setGlobalDispatcher(new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 }));
 
 /** The gateway URL of the server Playwright started (see playwright.config.ts). */
 export const gatewayUrl = process.env.E2E_GATEWAY_URL ?? "http://localhost:3101";

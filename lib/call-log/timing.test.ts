@@ -30,6 +30,22 @@ describe("timing segments", () => {
     ).toEqual([{ kind: "gateway", label: "Gateway (not forwarded)", ms: 2 }]);
   });
 
+  it("still show the wait for a sub-millisecond upstream whose whole milliseconds round to nothing", () => {
+    // As recorded for a local upstream: total 1 ms, headers at 0 ms, done at 0.6 ms, 0.35 ms gateway.
+    const segments = timingSegments({
+      latencyMs: 1,
+      upstreamLatencyMs: 0,
+      upstreamDoneMs: 0.6,
+      gatewayMs: 0.35,
+    });
+    expect(segments.map((s) => s.label)).toEqual([
+      "Upstream, until its headers",
+      "Upstream, sending the body",
+      "Gateway, after the upstream finished",
+    ]);
+    expect(formatMs(segments[0]!.ms)).toBe("< 0.1 ms");
+  });
+
   it("formats small and large times readably", () => {
     expect(formatMs(0.42)).toBe("0.4 ms");
     expect(formatMs(12.4)).toBe("12 ms");

@@ -16,7 +16,11 @@ type Timings = {
 
 const clamp = (ms: number) => Math.max(0, ms);
 
-/** The segments of a call's total time, in order; empty ones are left out. */
+/**
+ * The segments of a call's total time, in order; empty ones are left out, except the wait for
+ * the upstream: the total and the time to headers are whole milliseconds, so a sub-millisecond
+ * upstream can round to nothing, and a forwarded call still shows that it waited for one.
+ */
 export function timingSegments(call: Timings): TimingSegment[] {
   const { latencyMs, upstreamLatencyMs, upstreamDoneMs, gatewayMs } = call;
   let segments: TimingSegment[];
@@ -43,11 +47,12 @@ export function timingSegments(call: Timings): TimingSegment[] {
   } else {
     segments = [{ kind: "gateway", label: "Gateway (not forwarded)", ms: latencyMs }];
   }
-  return segments.filter((segment) => segment.ms > 0);
+  return segments.filter((segment) => segment.ms > 0 || segment.kind === "waiting");
 }
 
-/** Milliseconds with a decimal below 10 ms ("0.4 ms", "12 ms", "1.24 s"). */
+/** Milliseconds with a decimal below 10 ms ("< 0.1 ms", "0.4 ms", "12 ms", "1.24 s"). */
 export function formatMs(ms: number): string {
+  if (ms < 0.05) return "< 0.1 ms";
   if (ms >= 1_000) return `${(ms / 1_000).toFixed(2)} s`;
   return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
