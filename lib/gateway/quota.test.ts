@@ -48,6 +48,29 @@ describe("QuotaCounters", () => {
     expect(quota.used("u", now)).toBe(105);
   });
 
+  it("counts a written batch against each record's own account, whatever the order", () => {
+    const quota = new QuotaCounters();
+    for (const id of ["u", "v"]) {
+      quota.observe(id, month, 0);
+      for (let i = 0; i < 3; i++) quota.reserve(id, 1000, now);
+    }
+    // Same millisecond, accounts interleaved; one refused call (not billable) among them.
+    const records = [
+      ...batch("u", 1),
+      ...batch("v", 1),
+      ...batch("u", 1),
+      ...batch("u", 1, { billable: false }),
+      ...batch("v", 1),
+    ];
+    quota.writing(records);
+    quota.written(records, true);
+    // Two of each account's three calls are the database's now: 10 + 1 unflushed.
+    quota.observe("u", month, 10);
+    quota.observe("v", month, 10);
+    expect(quota.used("u", now)).toBe(11);
+    expect(quota.used("v", now)).toBe(11);
+  });
+
   it("rises to what other instances recorded", () => {
     const quota = new QuotaCounters();
     quota.observe("u", month, 100);

