@@ -62,8 +62,9 @@ async function allPages(user: SessionUser, query: string, pageSize: number): Pro
 /** A user's 2xx calls, newest first, straight from SQL: what the call log must list. */
 async function successIdsNewestFirst(user: SessionUser): Promise<string[]> {
   const result = await database.pool.query<{ id: string }>(
+    // calls.id, not the output column "id" (text): 93 sorts after 109 as text.
     `SELECT id::text FROM calls WHERE user_id = $1 AND status BETWEEN 200 AND 299
-     ORDER BY created_at DESC, id DESC`,
+     ORDER BY calls.created_at DESC, calls.id DESC`,
     [user.id],
   );
   return result.rows.map((r) => r.id);
