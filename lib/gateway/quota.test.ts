@@ -145,6 +145,19 @@ describe("QuotaCounters", () => {
     expect(quota.used("v", june)).toBe(3);
   });
 
+  it("counts one account's records of two months in one batch against their own months", () => {
+    const may = Date.parse("2026-05-31T23:59:59Z");
+    const june = Date.parse("2026-06-01T00:00:01Z");
+    const quota = new QuotaCounters();
+    quota.observe("u", monthOf(may), 0);
+    quota.reserve("u", 100, may);
+    quota.reserve("u", 100, june);
+    quota.written([...batch("u", 1, { at: may }), ...batch("u", 1, { at: june })], true);
+    // June's call is the database's now: a June total of 10 includes it.
+    quota.observe("u", monthOf(june), 10);
+    expect(quota.used("u", june)).toBe(10);
+  });
+
   it("counts only a batch's billable records, each against the month it was made in", () => {
     const may = Date.parse("2026-05-31T23:59:59Z");
     const june = Date.parse("2026-06-01T00:00:01Z");
