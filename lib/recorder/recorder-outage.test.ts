@@ -352,6 +352,28 @@ describe("Recorder through an outage", () => {
     }
   });
 
+  it("writes what the spool could not take when the database returns, at close too", async () => {
+    const { userId, keyId } = await account();
+    const { pool, state } = switchedPool();
+    const blocked = path.join(await tempDir(), "a-file");
+    await fs.writeFile(blocked, ""); // the spool folder would be inside a file: every append fails
+    const errors: string[] = [];
+    const recorder = new Recorder(pool, {
+      spoolDir: path.join(blocked, "spool"),
+      retryMs: 60_000,
+      onError: (message) => errors.push(message),
+    });
+    state.down = true;
+    for (let i = 0; i < 3; i++) recorder.record(testRecord(userId, keyId));
+    await recorder.flush();
+    expect(recorder.pending).toBe(3);
+    expect(errors.some((m) => m.includes("could not write the spool"))).toBe(true);
+    state.down = false;
+    await recorder.close(); // the outage ends inside close(): nothing may stay behind in memory
+    expect(recorder.pending).toBe(0);
+    expect((await callsOf(database.pool, userId)).length).toBe(3);
+  });
+
   it("works without hooks or onError: each is optional", async () => {
     const { userId, keyId } = await account();
     const { pool, state } = switchedPool();

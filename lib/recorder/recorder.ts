@@ -132,18 +132,7 @@ export class Recorder {
   }
 
   private async drain(): Promise<void> {
-    if (!this.outage) {
-      while (this.buffer.length > 0) {
-        const batch = this.buffer.splice(0, this.settings.batchSize);
-        if (!(await this.write(batch, true))) {
-          this.buffer.unshift(...batch);
-          this.outage = true;
-          this.retryAt = Date.now() + this.settings.retryMs;
-          await this.spill();
-          return;
-        }
-      }
-    }
+    if (!this.outage && !(await this.writeBuffer())) return;
     if (!this.spoolPending && !this.outage) return;
     // In an outage everything waiting goes to the spool first, so that the records are on
     // disk while a write hangs on an unresponsive database.
@@ -157,7 +146,24 @@ export class Recorder {
       // Records spooled while that replay ran went to a new file, for the next flush.
       await this.seal();
       this.spoolPending = true;
+      // Records the spool could not take (an unwritable DATA_DIR) are still in memory.
+      await this.writeBuffer();
     }
+  }
+
+  /** Writes what is in memory in batches; false when an outage begins (the rest is spooled). */
+  private async writeBuffer(): Promise<boolean> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.settings.batchSize);
+      if (!(await this.write(batch, true))) {
+        this.buffer.unshift(...batch);
+        this.outage = true;
+        this.retryAt = Date.now() + this.settings.retryMs;
+        await this.spill();
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes a batch; false when the database is unreachable (the batch is kept). */
