@@ -150,11 +150,16 @@ export async function getAnalytics(
   const rows = z.array(statsRow).parse(stats.rows);
   const groups = z.array(failureRow).parse(failures.rows);
   // The examples' row ids, so each links straight to its call (one lookup on the unique request_id).
-  const examples = await pool.query<{ id: string; request_id: string }>(
+  const examples = await pool.query(
     "SELECT id::text AS id, request_id FROM calls WHERE user_id = $1 AND request_id = ANY($2)",
     [user.id, groups.map((row) => row.example_request_id)],
   );
-  const callIds = new Map(examples.rows.map((row) => [row.request_id, row.id]));
+  const callIds = new Map(
+    z
+      .array(z.object({ id: z.string(), request_id: z.string() }))
+      .parse(examples.rows)
+      .map((row) => [row.request_id, row.id]),
+  );
   const endpoints = rows
     .map((row) => statsOf(row.endpoint, [row]))
     .sort((a, b) => b.calls - a.calls || a.endpoint.localeCompare(b.endpoint));

@@ -6,7 +6,7 @@ import type { CallRecord } from "../recorder/call-record.ts";
 import { writeCalls } from "../recorder/sql.ts";
 import { encodeCursor, parseCallFilters, type CallFilters } from "../schemas/call-filters.ts";
 import { callBatches, getCall, getCallDetail, listCalls, listKeyOptions, type CallPage } from "./calls.ts";
-import { createKey } from "./keys.ts";
+import { createKey, deleteKey } from "./keys.ts";
 import { createTestUser } from "./keys-test-support.ts";
 
 const database = testDatabase();
@@ -123,6 +123,17 @@ describe("call log data", () => {
     // Filtering by Alice's key as Bob still shows only Bob's (none).
     expect((await listCalls(bob, filters(`key=${aliceKey}`))).rows).toEqual([]);
     expect((await listKeyOptions(bob)).map((k) => k.id)).toEqual([bobKey]);
+  });
+
+  it("offers live keys first, newest first, then deleted ones, labelled", async () => {
+    const carol = await createTestUser(database, "calls-carol");
+    const ids: string[] = [];
+    for (const name of ["first", "second", "third"]) ids.push((await createKey(carol, { name })).id);
+    await deleteKey(carol, ids[2]!);
+    const options = await listKeyOptions(carol);
+    expect(options.map((k) => k.id)).toEqual([ids[1], ids[0], ids[2]]);
+    expect(options.map((k) => k.deleted)).toEqual([false, false, true]);
+    expect(options[2]!.label).toMatch(/^third \(tg_.+….{4}\) — deleted$/);
   });
 
   it("filters by key, status class, exact code, endpoint, ip and time range", async () => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { SessionUser } from "../actor.ts";
 import { db } from "../db/client.ts";
 import type { CallFilters, Cursor, StatusTerm } from "../schemas/call-filters.ts";
-import type { CallOutcome } from "../schemas/outcome.ts";
+import { callOutcomes, type CallOutcome } from "../schemas/outcome.ts";
 
 /** One recorded call as the call log shows it, with its key's display name. */
 export type CallRow = {
@@ -50,31 +50,34 @@ export type CallPage = {
 /** The call log's page size. */
 export const PAGE_SIZE = 50;
 
-type DbRow = {
-  id: string;
-  request_id: string;
-  key_id: string;
-  key_name: string | null;
-  key_prefix: string | null;
-  key_last4: string | null;
-  method: string;
-  path: string;
-  query: string | null;
-  status: number;
-  outcome: CallOutcome;
-  latency_ms: number;
-  upstream_latency_ms: number | null;
-  ttfb_ms: number | null;
-  upstream_done_ms: number | null;
-  gateway_ms: number | null;
-  request_bytes: string;
-  response_bytes: string;
-  ip: string;
-  user_agent: string | null;
-  error_code: string | null;
-  billable: boolean;
-  created_at: Date;
-};
+// Raw SQL for the call log: keyset pages over the partitioned calls table with filters chosen
+// at run time, each spelled to match its index (docs/bench/dashboard.md); rows checked by zod.
+const dbRow = z.object({
+  id: z.string(),
+  request_id: z.string(),
+  key_id: z.string(),
+  key_name: z.string().nullable(),
+  key_prefix: z.string().nullable(),
+  key_last4: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  query: z.string().nullable(),
+  status: z.number().int(),
+  outcome: z.enum(callOutcomes),
+  latency_ms: z.number(),
+  upstream_latency_ms: z.number().nullable(),
+  ttfb_ms: z.number().nullable(),
+  upstream_done_ms: z.number().nullable(),
+  gateway_ms: z.number().nullable(),
+  // bigint columns, read as text (a JavaScript number is exact up to 2^53 bytes).
+  request_bytes: z.coerce.number(),
+  response_bytes: z.coerce.number(),
+  ip: z.string(),
+  user_agent: z.string().nullable(),
+  error_code: z.string().nullable(),
+  billable: z.boolean(),
+  created_at: z.date(),
+});
 
 const SELECT = `
   SELECT c.id::text AS id, c.request_id, c.key_id, k.name AS key_name, k.prefix AS key_prefix,
@@ -85,7 +88,9 @@ const SELECT = `
     FROM calls c
     LEFT JOIN api_keys k ON k.id = c.key_id AND k.user_id = c.user_id`;
 
-function toRow(row: DbRow): CallRow {
+/** A call log row from the database, checked. */
+function toRow(raw: unknown): CallRow {
+  const row = dbRow.parse(raw);
   return {
     id: row.id,
     requestId: row.request_id,
@@ -102,8 +107,8 @@ function toRow(row: DbRow): CallRow {
     ttfbMs: row.ttfb_ms,
     upstreamDoneMs: row.upstream_done_ms,
     gatewayMs: row.gateway_ms,
-    requestBytes: Number(row.request_bytes),
-    responseBytes: Number(row.response_bytes),
+    requestBytes: row.request_bytes,
+    responseBytes: row.response_bytes,
     ip: row.ip,
     userAgent: row.user_agent,
     errorCode: row.error_code,
@@ -211,7 +216,7 @@ export async function listCalls(
   const cursor = filters.cursor;
   const newerFirst = cursor?.direction !== "newer";
   const { text, params } = pageSql(user, filters, cursor, newerFirst, pageSize + 1);
-  const { rows } = await db().pool.query<DbRow>(text, params);
+  const { rows } = await db().pool.query(text, params);
   const hasMore = rows.length > pageSize;
   const page = rows.slice(0, pageSize).map(toRow);
   if (!newerFirst) page.reverse();
@@ -241,10 +246,7 @@ export async function listCalls(
 /** One of the user's calls by its row id; null for a missing id or another user's call. */
 export async function getCall(user: SessionUser, id: string): Promise<CallRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const { rows } = await db().pool.query<DbRow>(`${SELECT} WHERE c.id = $1 AND c.user_id = $2`, [
-    id,
-    user.id,
-  ]);
+  const { rows } = await db().pool.query(`${SELECT} WHERE c.id = $1 AND c.user_id = $2`, [id, user.id]);
   return rows[0] ? toRow(rows[0]) : null;
 }
 
@@ -310,7 +312,7 @@ function payloadOf(row: z.infer<typeof payloadRow>): CallPayload | null {
  */
 export async function getCallDetail(user: SessionUser, id: string): Promise<CallDetail | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const { rows } = await db().pool.query<DbRow & z.input<typeof payloadRow>>(
+  const { rows } = await db().pool.query(
     `SELECT q.*, p.request_headers AS p_request_headers, p.response_headers AS p_response_headers,
             p.request_body AS p_request_body, p.response_body AS p_response_body,
             p.request_body_bytes AS p_request_body_bytes, p.response_body_bytes AS p_response_body_bytes,
@@ -321,7 +323,7 @@ export async function getCallDetail(user: SessionUser, id: string): Promise<Call
          ON p.request_id = q.request_id AND p.created_at = q.created_at AND p.user_id = $2`,
     [id, user.id],
   );
-  const row = rows[0];
+  const row: unknown = rows[0];
   if (!row) return null;
   return { ...toRow(row), payload: payloadOf(payloadRow.parse(row)) };
 }
@@ -339,7 +341,7 @@ export async function* callBatches(
   let cursor: Cursor | undefined;
   for (;;) {
     const { text, params } = pageSql(user, filters, cursor, true, batchSize);
-    const { rows } = await db().pool.query<DbRow>(text, params);
+    const { rows } = await db().pool.query(text, params);
     if (rows.length === 0) return;
     const batch = rows.map(toRow);
     yield batch;
@@ -354,20 +356,16 @@ export async function* callBatches(
 export async function listKeyOptions(
   user: SessionUser,
 ): Promise<{ id: string; label: string; deleted: boolean }[]> {
-  const { rows } = await db().pool.query<{
-    id: string;
-    name: string;
-    prefix: string;
-    last4: string;
-    deleted: boolean;
-  }>(
-    `SELECT id, name, prefix, last4, deleted_at IS NOT NULL AS deleted
-       FROM api_keys WHERE user_id = $1 ORDER BY deleted_at IS NOT NULL, created_at DESC`,
-    [user.id],
-  );
-  return rows.map((row) => ({
-    id: row.id,
-    label: `${row.name} (${row.prefix}…${row.last4})${row.deleted ? " — deleted" : ""}`,
-    deleted: row.deleted,
+  const keys = await db().prisma.apiKey.findMany({
+    where: { userId: user.id },
+    select: { id: true, name: true, prefix: true, last4: true, deletedAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+  // Live keys first, each group newest first (the sort is stable).
+  keys.sort((a, b) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null));
+  return keys.map((key) => ({
+    id: key.id,
+    label: `${key.name} (${key.prefix}…${key.last4})${key.deletedAt ? " — deleted" : ""}`,
+    deleted: key.deletedAt !== null,
   }));
 }
