@@ -1,3 +1,4 @@
+import { utcMonthStart } from "../time/calendar.ts";
 import { PeriodicTask } from "./periodic.ts";
 import type pg from "pg";
 import { z } from "zod";
@@ -11,12 +12,6 @@ const AHEAD_MONTHS = 2;
 // Any constant works; it only has to be the same in every Tollgate process.
 const LOCK_ID = 7_461_209;
 const DAY_MS = 86_400_000;
-
-/** The UTC month starting `months` after the month of `at`. */
-function monthStart(at: number, months = 0): Date {
-  const d = new Date(at);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
-}
 
 /** `calls_p20261101`: the partition of `table` from that UTC day (a month's first). */
 export function partitionName(table: Table, start: Date): string {
@@ -66,8 +61,8 @@ export async function maintainPartitions(
   for (const table of PARTITIONED_TABLES) {
     const days = table === "calls" ? retention.callDays : Math.min(retention.payloadDays, retention.callDays);
     const cutoff = new Date(now - days * DAY_MS);
-    for (let start = monthStart(cutoff.getTime()); start <= monthStart(now, AHEAD_MONTHS);) {
-      const end = monthStart(start.getTime(), 1);
+    for (let start = utcMonthStart(cutoff.getTime()); start <= utcMonthStart(now, AHEAD_MONTHS);) {
+      const end = utcMonthStart(start.getTime(), 1);
       const name = partitionName(table, start);
       // Every month from the cutoff's on ends after the cutoff: each one is still needed.
       if (!existing.has(name)) {
@@ -78,7 +73,7 @@ export async function maintainPartitions(
     }
     for (const name of existing) {
       const start = startOf(table, name);
-      if (!start || monthStart(start.getTime(), 1) > cutoff) continue;
+      if (!start || utcMonthStart(start.getTime(), 1) > cutoff) continue;
       await locked(pool, (client) => client.query(`DROP TABLE IF EXISTS ${name}`));
       result.dropped.push(name);
     }

@@ -28,11 +28,16 @@ export function lastUtcDays(now: Date, count: number): string[] {
 // month's bounds turns that into two comparisons.
 let cachedMonth = { start: 0, end: 0, key: "", reset: "" };
 
+/** The start of the UTC month `months` after the month of `at` (epoch ms). */
+function monthStartMs(at: number, months: number): number {
+  const d = new Date(at);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
+}
+
 function monthBounds(at: number) {
   if (at < cachedMonth.start || at >= cachedMonth.end) {
-    const d = new Date(at);
-    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    const start = monthStartMs(at, 0);
+    const end = monthStartMs(at, 1);
     cachedMonth = { start, end, key: utcDay(new Date(start)), reset: new Date(end).toISOString() };
   }
   return cachedMonth;
@@ -59,6 +64,11 @@ export function resetOf(at: number): string {
 /** The instant the month after `at`'s UTC month starts. */
 export function nextMonthStart(at: Date | number): Date {
   return new Date(monthBounds(epochMs(at)).end);
+}
+
+/** The start of the UTC month `months` after the month of `at` (the call log's partitions). */
+export function utcMonthStart(at: Date | number, months = 0): Date {
+  return new Date(monthStartMs(epochMs(at), months));
 }
 
 /** Whole seconds from `now` until the quota resets (at least 1). */
