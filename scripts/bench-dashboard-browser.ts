@@ -335,10 +335,28 @@ export async function benchBrowser(
       databaseDir: options.databaseDir,
     };
     const steps: BrowserSteps = new Map();
-    await cycle(page, meters, () => undefined);
-    options.log("browser: warm-up cycle done");
-    for (let i = 0; i < options.cycles; i++) {
-      await cycle(page, meters, (step, sample) => steps.set(step, [...(steps.get(step) ?? []), sample]));
+    try {
+      await cycle(page, meters, () => undefined);
+      options.log("browser: warm-up cycle done");
+      for (let i = 0; i < options.cycles; i++) {
+        await cycle(page, meters, (step, sample) => steps.set(step, [...(steps.get(step) ?? []), sample]));
+      }
+    } catch (error) {
+      // What the page showed when a step never finished, for the report and whoever reads it.
+      const shot = path.join(os.tmpdir(), `bench-dashboard-failure-${Date.now()}.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+      const seen = await page
+        .evaluate(() => ({
+          url: location.href,
+          h1: document.querySelector("h1")?.textContent ?? null,
+          bars: document.querySelectorAll('[data-testid="daily-calls-chart"] .recharts-bar-rectangle').length,
+          failures: document.querySelector('table[aria-label="Failures by endpoint and status"]') !== null,
+          rows: document.querySelectorAll('[data-testid="call-row"]').length,
+        }))
+        .catch(() => null);
+      throw new Error(
+        `${error instanceof Error ? error.message.split("\n")[0] : String(error)}; page: ${JSON.stringify(seen)}; screenshot ${shot}`,
+      );
     }
     options.log(`browser: ${options.cycles} cycles done`);
     // What the per-frame check alone costs: one second of it on a page that does not change.

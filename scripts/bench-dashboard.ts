@@ -413,6 +413,8 @@ type Report = {
   browser: BrowserResult[];
   /** Chromium's CPU for one second of the bench's per-frame check alone (ms). */
   pollingCpu: number;
+  /** Why the browser step stopped, if it did. */
+  browserError: string;
 };
 
 function table(rows: Result[], target?: number): string {
@@ -508,7 +510,7 @@ CSV export of 1,000,000 rows (keyset batches of 5,000, formatted, not written an
 ${csv.seconds.toFixed(1)} s, ${(csv.bytes / 1e6).toFixed(0)} MB of CSV, peak RSS ${(csv.peakRss / 1e6).toFixed(0)} MB (before: ${(csv.rssBefore / 1e6).toFixed(0)} MB) —
 memory stays at one batch, whatever the export size.
 
-${browserSection(report.browser)}
+${report.browserError ? `Real browser: **the step failed**: ${report.browserError}` : browserSection(report.browser)}
 
 ## Where the time goes
 
@@ -558,6 +560,7 @@ async function main() {
     const probes = await findProbes(pool, accounts.user.id);
     const results = BROWSER_ONLY ? [] : await timeViews(accounts, probes);
     const csv = BROWSER_ONLY ? undefined : await timeCsvExport(accounts.user);
+    let browserError = "";
     const measured = BROWSER
       ? await benchBrowser({
           databaseUrl: server.url,
@@ -567,6 +570,11 @@ async function main() {
           portBase: PORT_BASE,
           cycles: BROWSER_CYCLES,
           log,
+        }).catch((error: unknown) => {
+          // The query timings above are still worth a report.
+          browserError = error instanceof Error ? error.message : String(error);
+          log(`browser step failed: ${browserError}`);
+          return undefined;
         })
       : undefined;
     const browser = measured ? browserResults(measured.steps) : [];
@@ -579,7 +587,7 @@ async function main() {
     }
     if (!csv) return;
     const without = await timeWithoutFilterIndexes(pool, accounts, probes);
-    await writeReport({ sizes, load, loadBefore, results, csv, without, browser, pollingCpu });
+    await writeReport({ sizes, load, loadBefore, results, csv, without, browser, pollingCpu, browserError });
   } finally {
     await database.prisma.$disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);
