@@ -7,6 +7,7 @@ import { Field, FormError } from "@/components/ui/field.tsx";
 import { Textarea } from "@/components/ui/input.tsx";
 import { failureOf, idle, type ServerAction } from "@/lib/action-state.ts";
 import type { CaptureSettingsView } from "@/lib/data/settings.ts";
+import { countOf } from "@/lib/format.ts";
 
 const MODE: Record<CaptureSettingsView["mode"], string> = {
   errors: "errors — failed calls only (status ≥ 400, gateway refusals, client aborts)",
@@ -47,7 +48,7 @@ export function CaptureSettingsForm({
             </dd>
             <dt className="text-fg-muted">Kept for</dt>
             <dd>
-              {settings.retentionDays} {settings.retentionDays === 1 ? "day" : "days"} (
+              {countOf(settings.retentionDays, "day")} (
               <span className="font-mono">PAYLOAD_RETENTION_DAYS</span>); calls themselves stay
             </dd>
           </dl>

@@ -1,6 +1,7 @@
 // Failed sign-in and sign-up throttling (README, "Security"): the limits and how a refusal
 // reads. The attempts are counted in PostgreSQL by lib/data/attempts.ts.
 import * as attempts from "../data/attempts.ts";
+import { countOf } from "../format.ts";
 
 /** The windows: more failures than this within WINDOW_MINUTES blocks further attempts. */
 export const SIGN_IN_LIMITS = {
@@ -20,7 +21,7 @@ export class TooManyAttemptsError extends Error {
 /** "N minutes" (rounded up, at least 1) for a wait in seconds. */
 export function retryAfterMinutes(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return countOf(minutes, "minute");
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   updatePlan,
 } from "@/lib/data/plans.ts";
 import { setRedactedQueryParams } from "@/lib/data/settings.ts";
+import { countOf } from "@/lib/format.ts";
 import { AdminGuardError, changeAccount, setUserPlan, UserNotFoundError } from "@/lib/data/users.ts";
 import {
   captureSettingsSchema,
@@ -67,7 +68,7 @@ export async function updateCaptureSettingsAction(
     const names = await setRedactedQueryParams(actor, redactedQueryParams);
     return names.length === 0
       ? "Saved: no query parameter is redacted now (tg_ keys still are)"
-      : `Saved ${names.length} ${names.length === 1 ? "name" : "names"}; gateways apply them within seconds`;
+      : `Saved ${countOf(names.length, "name")}; gateways apply them within seconds`;
   });
 }
 
