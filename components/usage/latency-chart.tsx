@@ -4,10 +4,10 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { LatencyPoint } from "@/lib/data/analytics.ts";
 import { countOf, formatDay, formatLatency } from "@/lib/format.ts";
 
-/** A short axis label: "850 ms", "1.5 s", "34 s". */
+/** A short axis label: "850 ms", "1 s", "1.5 s", "34 s". */
 function axisLabel(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
-  return ms < 10_000 ? `${(ms / 1_000).toFixed(1)} s` : `${Math.round(ms / 1_000)} s`;
+  return ms < 10_000 ? `${(ms / 1_000).toFixed(1).replace(/\.0$/, "")} s` : `${Math.round(ms / 1_000)} s`;
 }
 
 /** "15:00" for an hourly bucket (UTC), "Nov 20" for a day. */
@@ -40,8 +40,22 @@ function PointTooltip({ active, payload }: TooltipProps) {
   );
 }
 
+// A logarithmic axis: one slow bucket's p99 (a 30 s timeout) must not flatten p50 and p95 of
+// every other bucket onto the floor. It starts at 1 ms (log 0 is undefined), so a faster
+// percentile is drawn at 1 ms; the tooltip shows the true values.
+const atLeastOneMs = (value: number | null) => (value === null ? null : Math.max(1, value));
+
+/** Powers of ten from 1 ms up to the first one at or above the slowest value. */
+function decades(series: LatencyPoint[]): number[] {
+  const slowest = Math.max(1, ...series.map((point) => point.p99 ?? 0));
+  const ticks = [1];
+  while (ticks.at(-1)! < slowest) ticks.push(ticks.at(-1)! * 10);
+  return ticks;
+}
+
 /** Latency percentiles per hour or day (total time of the calls the gateway forwarded). */
 export function LatencyChart({ series }: { series: LatencyPoint[] }) {
+  const ticks = decades(series);
   // A line needs two points: a range with one bucket of traffic (a new account's first day)
   // would show an empty chart, so then each percentile is drawn as a dot.
   const dot = series.filter((point) => point.p50 !== null).length < 2 ? { r: 3 } : false;
@@ -63,14 +77,15 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             tickLine={false}
             axisLine={false}
             width={64}
-            // Whole milliseconds: fractional ticks read as duplicates ("2 ms", "2 ms") once rounded.
-            allowDecimals={false}
+            scale="log"
+            domain={[1, ticks.at(-1)!]}
+            ticks={ticks}
             tickFormatter={axisLabel}
           />
           <Tooltip content={<PointTooltip />} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line
-            dataKey="p50"
+            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p50)}
             name="p50"
             stroke="var(--accent)"
             dot={dot}
@@ -78,7 +93,7 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             isAnimationActive={false}
           />
           <Line
-            dataKey="p95"
+            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p95)}
             name="p95"
             stroke="var(--warning)"
             dot={dot}
@@ -86,7 +101,7 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
             isAnimationActive={false}
           />
           <Line
-            dataKey="p99"
+            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p99)}
             name="p99"
             stroke="var(--danger)"
             dot={dot}
