@@ -45,6 +45,12 @@ function PointTooltip({ active, payload }: TooltipProps) {
 // percentile is drawn at 1 ms; the tooltip shows the true values.
 const atLeastOneMs = (value: number | null) => (value === null ? null : Math.max(1, value));
 
+const PERCENTILES = [
+  { key: "p50", colour: "var(--accent)" },
+  { key: "p95", colour: "var(--warning)" },
+  { key: "p99", colour: "var(--danger)" },
+] as const;
+
 /** Powers of ten from 1 ms up to the first one at or above the slowest value. */
 function decades(series: LatencyPoint[]): number[] {
   const slowest = Math.max(1, ...series.map((point) => point.p99 ?? 0));
@@ -84,30 +90,17 @@ export function LatencyChart({ series }: { series: LatencyPoint[] }) {
           />
           <Tooltip content={<PointTooltip />} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Line
-            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p50)}
-            name="p50"
-            stroke="var(--accent)"
-            dot={dot}
-            connectNulls
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p95)}
-            name="p95"
-            stroke="var(--warning)"
-            dot={dot}
-            connectNulls
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey={(point: LatencyPoint) => atLeastOneMs(point.p99)}
-            name="p99"
-            stroke="var(--danger)"
-            dot={dot}
-            connectNulls
-            isAnimationActive={false}
-          />
+          {PERCENTILES.map(({ key, colour }) => (
+            <Line
+              key={key}
+              dataKey={(point: LatencyPoint) => atLeastOneMs(point[key])}
+              name={key}
+              stroke={colour}
+              dot={dot}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </div>
