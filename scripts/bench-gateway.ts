@@ -1,7 +1,7 @@
 // `npm run bench` (README, "Benchmarks"): the gateway with every check on against a bare node:http +
 // undici pass-through, same upstream, same load tool, same run. Writes docs/bench/gateway.md.
 // `npm run bench -- --quick` runs a shorter version (same checks, noisier numbers);
-// `-- --pin-postgres` gives PostgreSQL a CPU of its own (taskset); `-- --cpu-prof DIR` writes
+// `-- --pin-postgres` gives PostgreSQL a CPU of its own (taskset; docs/bench/gateway-pinned.md); `-- --cpu-prof DIR` writes
 // a CPU profile of the default gateway (open the .cpuprofile in Chrome DevTools).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
@@ -390,39 +390,39 @@ async function measureThroughput(
 }
 
 /**
- * Latency at 500 req/s each, interleaved: the upstream direct, the default gateway, the Redis
- * one, and a PING to Redis (the round trip the Redis gateway adds to every call, on this machine).
+ * Latency at 500 req/s, each gateway in a pair of its own with calls to the upstream direct
+ * (interleaved, so whatever else the machine does hits both alike): the default gateway,
+ * then the Redis one, then a PING to Redis (the round trip the Redis gateway adds to every
+ * call, on this machine). One pair at a time: a gateway under test gets 500 calls a second,
+ * not that plus the other targets' traffic on the same cores.
  */
 async function measureLatency(bench: Bench, upstreamUrl: string, main: Variant, redisVariant: Variant) {
   const seconds = quick ? 5 : 15;
-  console.log(`latency at 500 req/s for ${seconds} s each…`);
+  console.log(`latency at 500 req/s for ${seconds} s per pair…`);
   const key = bench.key.key;
-  const targets = [
-    httpTarget(upstreamUrl),
-    httpTarget(main.url, key),
-    httpTarget(redisVariant.url, key),
-    redisTarget(bench.redis.url),
-  ];
-  try {
-    const warm = await fixedRate(targets, 500, 1);
-    const [direct, viaGateway, viaRedis, redisPing] = (await fixedRate(targets, 500, seconds)) as [
-      Latency,
-      Latency,
-      Latency,
-      Latency,
-    ];
-    return {
-      seconds,
-      direct,
-      viaGateway,
-      viaRedis,
-      redisPing,
-      answered: warm[1]!.count + warm[2]!.count + viaGateway.count + viaRedis.count,
-      errors: viaGateway.failures + viaRedis.failures,
-    };
-  } finally {
-    for (const target of targets) await target.close();
-  }
+  const pair = async (target: Target) => {
+    const targets = [httpTarget(upstreamUrl), target];
+    try {
+      const warm = await fixedRate(targets, 500, 1);
+      const [direct, via] = (await fixedRate(targets, 500, seconds)) as [Latency, Latency];
+      return { direct, via, answered: warm[1]!.count + via.count };
+    } finally {
+      for (const t of targets) await t.close();
+    }
+  };
+  const gateway = await pair(httpTarget(main.url, key));
+  const redis = await pair(httpTarget(redisVariant.url, key));
+  const ping = await pair(redisTarget(bench.redis.url));
+  return {
+    seconds,
+    direct: gateway.direct,
+    viaGateway: gateway.via,
+    redisDirect: redis.direct,
+    viaRedis: redis.via,
+    redisPing: ping.via,
+    answered: gateway.answered + redis.answered,
+    errors: gateway.via.failures + redis.via.failures,
+  };
 }
 
 /**
@@ -470,7 +470,7 @@ function median(xs: number[]): number {
 function report(results: Results): { table: string; markdown: string } {
   const { variants, throughput, latency, shutdown, peakRss, rssAfterLoad } = results;
   const { amount, rounds, bare, bareCpu } = throughput;
-  const { seconds, direct, viaGateway, viaRedis, redisPing } = latency;
+  const { seconds, direct, viaGateway, redisDirect, viaRedis, redisPing } = latency;
   const main = variants[0]!;
   const answered = throughput.answered + latency.answered;
   const gatewayErrors = throughput.errors + latency.errors;
@@ -480,8 +480,8 @@ function report(results: Results): { table: string; markdown: string } {
   const ratio = median(ratios);
   const addedP50 = viaGateway.p50 - direct.p50;
   const addedP99 = viaGateway.p99 - direct.p99;
-  const redisP50 = viaRedis.p50 - direct.p50;
-  const redisP99 = viaRedis.p99 - direct.p99;
+  const redisP50 = viaRedis.p50 - redisDirect.p50;
+  const redisP99 = viaRedis.p99 - redisDirect.p99;
   const ms = (n: number) => `${n.toFixed(2)} ms`;
   const verdict = (ok: boolean) => (ok ? "pass" : "FAIL");
   const perCall = (ms: number) => ((ms * 1000) / (amount * rounds)).toFixed(0);
@@ -504,8 +504,9 @@ function report(results: Results): { table: string; markdown: string } {
         (v) =>
           `| variant **${v.name}**: ratio, median of rounds (${percents(ratiosOf(v))}); gateway / PostgreSQL CPU per call | ${(median(ratiosOf(v)) * 100).toFixed(1)} %; ${perCall(v.cpuMs)} µs / ${perCall(v.postgresCpuMs)} µs | | |`,
       ),
+    `| latency at 500 req/s via the Redis gateway / upstream direct beside it | p50 ${ms(viaRedis.p50)}, p99 ${ms(viaRedis.p99)} / p50 ${ms(redisDirect.p50)}, p99 ${ms(redisDirect.p99)} | | |`,
     `| with Redis: added latency p50 / p99 at 500 req/s | ${ms(redisP50)} / ${ms(redisP99)} | ≤ 0.5 ms / ≤ 2 ms | ${verdict(redisP50 <= 0.5 && redisP99 <= 2)} |`,
-    `| Redis round trip alone (a PING, interleaved with the calls above): p50 / p99 | ${ms(redisPing.p50)} / ${ms(redisPing.p99)} | | |`,
+    `| Redis round trip alone (a PING at 500 req/s): p50 / p99 | ${ms(redisPing.p50)} / ${ms(redisPing.p99)} | | |`,
     `| calls answered / rows recorded / rollup sum | ${answered} / ${recorded} / ${rollup} | equal | ${verdict(answered === recorded && recorded === rollup)} |`,
     `| gateway errors (non-2xx, socket errors, timeouts) | ${gatewayErrors} | 0 | ${verdict(gatewayErrors === 0)} |`,
     `| gateway RSS: peak under load / after load | ${peakRss} MB / ${rssAfterLoad} MB | bounded | |`,
@@ -532,10 +533,10 @@ its own, the same but for one thing: run through \`tsx\`; \`CAPTURE_BODIES=all\`
 bodies of every call kept, not only of failures); \`CAPTURE_BODIES=off\`; \`REDIS_URL\` set (a local \`redis-server\`, one
 Lua script per call for the rate limit and the quota reservation). All record into the same
 PostgreSQL and take turns with the pass-through in every round.
-Latency: ${seconds} s at a fixed 500 req/s per target, calls to the upstream directly and
-through the gateway interleaved, each timed from when it was due (no coordinated omission),
-sub-millisecond resolution; a PING to the Redis the Redis gateway uses is timed the same way, interleaved,
-as the floor of what that gateway adds.
+Latency: ${seconds} s at a fixed 500 req/s, calls to the upstream directly and through one
+gateway interleaved, each timed from when it was due (no coordinated omission), sub-millisecond
+resolution; first the default gateway, then the Redis one, each with direct calls of its own;
+then a PING to the Redis that gateway uses, timed the same way, as the floor of what it adds.
 
 ${table}
 
@@ -570,13 +571,16 @@ Notes
   return { table, markdown };
 }
 
-/** Writes docs/bench/gateway.md, formatted like every other file so `npm test`'s prettier check passes. */
-async function writeReport(markdown: string): Promise<void> {
+/**
+ * Writes docs/bench/gateway.md (gateway-pinned.md for `--pin-postgres`), formatted like every
+ * other file so `npm test`'s prettier check passes.
+ */
+async function writeReport(markdown: string, pinned: boolean): Promise<void> {
   await fs.mkdir("docs/bench", { recursive: true });
-  const file = "docs/bench/gateway.md";
+  const file = pinned ? "docs/bench/gateway-pinned.md" : "docs/bench/gateway.md";
   const options = (await prettier.resolveConfig(file)) ?? {};
   await fs.writeFile(file, await prettier.format(markdown, { ...options, filepath: file }));
-  console.log("written to docs/bench/gateway.md");
+  console.log(`written to ${file}`);
 }
 
 async function main() {
@@ -607,7 +611,7 @@ async function main() {
       rssAfterLoad,
     });
     console.log(`\n${table}\n`);
-    await writeReport(markdown);
+    await writeReport(markdown, bench.pinned);
   } finally {
     for (const child of bench.children) await stop(child);
     await bench.database.pool.end();

@@ -235,7 +235,7 @@ function afterLookup(
 
   // A declared body over the limit is refused before quota is reserved, so nothing to release.
   const tooLarge = declared > services.bodyLimit;
-  const admission = services.limiter.admit(entry.userId, entry.plan, arrivedAt, !tooLarge, requestId);
+  const admission = services.limiter.admit(entry.userId, entry.plan, arrivedAt, !tooLarge);
   const admitted = {
     req,
     res,

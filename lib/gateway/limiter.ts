@@ -15,13 +15,7 @@ export type LimiterMode = "local" | "redis" | "fallback";
  */
 export type Limiter = {
   /** Takes one request from the account's rpm and, if `reserve`, one call from its quota. */
-  admit(
-    userId: string,
-    plan: Plan,
-    now: number,
-    reserve: boolean,
-    requestId: string,
-  ): Admission | Promise<Admission>;
+  admit(userId: string, plan: Plan, now: number, reserve: boolean): Admission | Promise<Admission>;
   /** Gives back a reservation for a call that turned out not billable. */
   release(userId: string, at: number): void;
   /** Calls used this month as far as this instance knows, without reserving (for headers). */

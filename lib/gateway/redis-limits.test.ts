@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
 import { monthOf } from "../time/calendar.ts";
@@ -73,6 +75,49 @@ describe("limits shared through Redis", () => {
     expect(count(statuses, 429)).toBe(90);
   });
 
+  it("counts the previous minute's calls in proportion to its overlap, in one small hash per account", async () => {
+    const userId = await createAccount(database.pool, "basic"); // 60 req/min
+    const key = await createKey(database.pool, userId);
+    const client = new Redis(redis.url);
+    const redisNow = async () => {
+      const [seconds, micros] = await client.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    try {
+      // Stay clear of a minute's last seconds, so the burst below is all in one window.
+      if ((await redisNow()) % 60_000 > 50_000) await sleep(61_000 - ((await redisNow()) % 60_000));
+      const start = await redisNow();
+      const minute = Math.floor(start / 60_000);
+      // The minute before took all 60 calls.
+      await client.hset(`tollgate:{${userId}}:rate`, { window: minute - 1, count: 60, previous: 0 });
+      const answers = await burst(70, 10, (i) =>
+        fetch(`${i % 2 ? a.url : b.url}/v2/price?symbol=BTC`, { headers: { "x-api-key": key.key } }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            return { status: res.status, retryAfter: res.headers.get("retry-after") };
+          },
+        ),
+      );
+      const end = await redisNow();
+      // 60 × the share of the last minute still ahead counts, rounded up: one call frees per second.
+      const passed = count(
+        answers.map((x) => x.status),
+        200,
+      );
+      expect(passed).toBeGreaterThanOrEqual(Math.floor((start % 60_000) / 1000));
+      expect(passed).toBeLessThanOrEqual(Math.floor((end % 60_000) / 1000));
+      const refused = answers.filter((x) => x.status === 429);
+      expect(refused).toHaveLength(70 - passed);
+      // The next call may pass within the second, and the refusals say so.
+      for (const answer of refused) expect(answer.retryAfter).toBe("1");
+      // The whole state of an account's rpm: three numbers, however many calls it makes.
+      expect(await client.type(`tollgate:{${userId}}:rate`)).toBe("hash");
+      expect(await client.hlen(`tollgate:{${userId}}:rate`)).toBe(3);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("starts the month's counter from PostgreSQL and reserves the quota exactly across instances", async () => {
     const userId = await accountWithPlan(100_000, 50);
     const key = await createKey(database.pool, userId);
@@ -124,5 +169,30 @@ describe("limits shared through Redis", () => {
     const other = await createKey(database.pool, await createAccount(database.pool, "basic"));
     const after = await burst(100, 20, (i) => call(i % 2 ? a.url : b.url, other.key));
     expect(count(after, 200)).toBe(60);
+  });
+
+  it("does not wait on a Redis that stops answering, and shares limits again once it answers", async () => {
+    const userId = await createAccount(database.pool, "vip");
+    const key = await createKey(database.pool, userId);
+    await eventually(() => a.gateway.stats().limiter === "redis" && b.gateway.stats().limiter === "redis");
+    redis.pause();
+    let answers: { status: number; ms: number }[];
+    try {
+      answers = await burst(40, 10, async (i) => {
+        const started = performance.now();
+        const status = await call(i % 2 ? a.url : b.url, key.key);
+        return { status, ms: performance.now() - started };
+      });
+      expect(a.gateway.stats().limiter).toBe("fallback");
+      expect((await fetch(`${a.url}/readyz`)).status).toBe(503);
+    } finally {
+      redis.resume();
+    }
+    expect(answers.map((x) => x.status)).toEqual(Array<number>(40).fill(200));
+    // A call waits about REDIS_TIMEOUT_MS (50 ms) for a silent Redis, then goes on without it.
+    expect(Math.max(...answers.map((x) => x.ms))).toBeLessThan(600);
+    // Back without a call to prove it (a balancer may send none to an instance that is not ready).
+    await eventually(() => a.gateway.stats().limiter === "redis" && b.gateway.stats().limiter === "redis");
+    expect((await fetch(`${a.url}/readyz`)).status).toBe(200);
   });
 });

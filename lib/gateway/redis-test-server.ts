@@ -7,6 +7,10 @@ export type TestRedis = {
   port: number;
   /** SIGKILLs the server (as a crash would) and waits for it to be gone. */
   kill: () => Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a hung Redis. */
+  pause: () => void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume: () => void;
   /** Starts it again on the same port, empty (nothing is persisted). */
   restart: () => Promise<void>;
   close: () => Promise<void>;
@@ -75,6 +79,8 @@ export async function startTestRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill: () => stop(child, "SIGKILL"),
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
     restart: async () => {
       await stop(child, "SIGKILL");
       child = await launch(port);
