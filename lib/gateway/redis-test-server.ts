@@ -7,6 +7,8 @@ export type TestRedis = {
   port: number;
   /** SIGKILLs the server (as a crash would) and waits for it to be gone. */
   kill: () => Promise<void>;
+  /** The server's process id (it changes with restart()). */
+  pid: () => number | undefined;
   /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as a hung Redis. */
   pause: () => void;
   /** Lets a paused server go on (SIGCONT). */
@@ -78,6 +80,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: () => child.pid,
     kill: () => stop(child, "SIGKILL"),
     pause: () => void child.kill("SIGSTOP"),
     resume: () => void child.kill("SIGCONT"),
