@@ -1,5 +1,5 @@
 // `npx tsx scripts/bench-recorder.ts [batches] [batch size]`: PostgreSQL's CPU per recorded
-// call (user + system, from /proc) when the recorder writes batches of gateway-like calls
+// call (user + system, from /proc), and the recorder's own in this process, when it writes batches of gateway-like calls
 // (one account, 10 % of paths with an id in them, 2 % failures). A development tool for the
 // write path: CPU counts what PostgreSQL did, not how long it waited, so the result holds on
 // a busy machine where throughput does not. Run it before and after a change to lib/recorder/sql.ts
@@ -63,12 +63,17 @@ async function main() {
     // set-up's pages is not counted.
     await writeCalls(pool, batch(userId, keyId));
     await pool.query("CHECKPOINT");
+    const work = Array.from({ length: batches }, () => batch(userId, keyId));
     const cpu = await postgresCpuMs(dir);
-    for (let i = 0; i < batches; i++) await writeCalls(pool, batch(userId, keyId));
+    const own = process.cpuUsage();
+    for (const records of work) await writeCalls(pool, records);
+    const mine = process.cpuUsage(own);
     const used = (await postgresCpuMs(dir)) - cpu;
-    const perCall = (used * 1000) / (batches * size);
+    const calls = batches * size;
     console.log(
-      `${batches} batches of ${size} calls: PostgreSQL ${perCall.toFixed(1)} µs CPU per call (load average ${os.loadavg()[0]!.toFixed(1)})`,
+      `${batches} batches of ${size} calls: PostgreSQL ${((used * 1000) / calls).toFixed(1)} µs CPU per call, ` +
+        `the recorder (this process: encoding, grouping, the pg client) ${((mine.user + mine.system) / calls).toFixed(1)} µs ` +
+        `(load average ${os.loadavg()[0]!.toFixed(1)})`,
     );
   } finally {
     await pool.end();

@@ -60,6 +60,17 @@ describe("writeCalls", () => {
     expect(rows[0]?.last_used_at.toISOString()).toBe(latest);
   });
 
+  it("stores and counts only the new calls of a batch partly stored before", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    const stored = record(userId, key.id);
+    expect(await writeCalls(database.pool, [stored])).toBe(1);
+    const fresh = [record(userId, key.id, { status: 500 }), record(userId, key.id)];
+    expect(await writeCalls(database.pool, [fresh[0]!, stored, fresh[1]!])).toBe(2);
+    expect(await usageOf(database.pool, userId)).toEqual({ calls: 3, failures: 1, billable: 3 });
+    expect((await callsOf(database.pool, userId)).length).toBe(3);
+  });
+
   it("never moves last_used_at backwards and survives NUL characters in text", async () => {
     const userId = await createAccount(database.pool);
     const key = await createKey(database.pool, userId);
@@ -88,6 +99,35 @@ describe("Recorder", () => {
     await recorder.close();
     expect(recorder.committed).toBe(5000);
     expect((await usageOf(database.pool, userId)).calls).toBe(5000);
+  });
+
+  it("under load writes whole batches, and leaves a remainder for the next tick or close", async () => {
+    const userId = await createAccount(database.pool);
+    const key = await createKey(database.pool, userId);
+    // A database that takes 50 ms per batch; each batch's size noted.
+    const sizes: number[] = [];
+    const slow = new Proxy(database.pool, {
+      get(target, property) {
+        if (property === "query") {
+          return async (config: pg.QueryConfig) => {
+            sizes.push((JSON.parse(String(config.values?.[0])) as unknown[]).length);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            return target.query(config);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const recorder = new Recorder(slow, { spoolDir: await tempDir(), batchSize: 10 });
+    // The 10th record starts a write; 25 more arrive while it runs.
+    for (let i = 0; i < 35; i++) recorder.record(record(userId, key.id));
+    await recorder.flush("full batches"); // the write under way
+    expect(sizes).toEqual([10, 10, 10]);
+    expect(recorder.pending).toBe(5);
+    await recorder.close();
+    expect(sizes).toEqual([10, 10, 10, 5]);
+    expect((await usageOf(database.pool, userId)).calls).toBe(35);
   });
 
   it("spools to files while the database is unreachable and replays them when it is back", async () => {

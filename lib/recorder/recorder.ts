@@ -91,7 +91,7 @@ export class Recorder {
   /** Queues one record; never waits and never throws. */
   record(record: CallRecord): void {
     this.buffer.push(record);
-    if (this.buffer.length >= this.settings.batchSize && !this.outage) void this.flush();
+    if (this.buffer.length >= this.settings.batchSize && !this.outage) void this.flush("full batches");
   }
 
   /** Records waiting in memory (not yet written, not spooled). */
@@ -114,9 +114,15 @@ export class Recorder {
     return this.written;
   }
 
-  /** Writes everything queued so far; resolves when done or when the database failed. */
-  flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => (this.flushing = undefined));
+  /**
+   * Writes everything queued so far; resolves when done or when the database failed. With
+   * "full batches" (a batch's worth queued before the next tick), only whole batches: the rest
+   * waits for the tick. Writing each remainder at once instead would keep the recorder writing
+   * back to back under load in batches of whatever arrived during the last write, and a
+   * batch's fixed cost (round trips, planning, a transaction) would be paid every few calls.
+   */
+  flush(what: "everything" | "full batches" = "everything"): Promise<void> {
+    this.flushing ??= this.drain(what).finally(() => (this.flushing = undefined));
     return this.flushing;
   }
 
@@ -131,8 +137,9 @@ export class Recorder {
     await this.seal();
   }
 
-  private async drain(): Promise<void> {
-    if (!this.outage && !(await this.writeBuffer())) return;
+  private async drain(what: "everything" | "full batches"): Promise<void> {
+    if (!this.outage && !(await this.writeBuffer(what === "everything" ? 1 : this.settings.batchSize)))
+      return;
     if (!this.spoolPending && !this.outage) return;
     // In an outage everything waiting goes to the spool first, so that the records are on
     // disk while a write hangs on an unresponsive database.
@@ -151,9 +158,12 @@ export class Recorder {
     }
   }
 
-  /** Writes what is in memory in batches; false when an outage begins (the rest is spooled). */
-  private async writeBuffer(): Promise<boolean> {
-    while (this.buffer.length > 0) {
+  /**
+   * Writes what is in memory in batches while at least `least` records wait; false when an
+   * outage begins (the rest is spooled).
+   */
+  private async writeBuffer(least = 1): Promise<boolean> {
+    while (this.buffer.length >= least) {
       const batch = this.buffer.splice(0, this.settings.batchSize);
       if (!(await this.write(batch, true))) {
         this.buffer.unshift(...batch);

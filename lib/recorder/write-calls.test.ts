@@ -112,4 +112,25 @@ describe("writeCalls stores", () => {
       }),
     ]);
   });
+
+  it("text exactly as sent, backslashes, tabs, line breaks and quotes included", async () => {
+    const { userId, keyId } = await account();
+    const awkward = testRecord(userId, keyId, {
+      path: "/v2/a\\b\tc\nd\re\\N",
+      query: "\\N",
+      userAgent: 'tab\there; "quoted"; ünïcødé ✓; back\\slash at end\\',
+      ip: "::1",
+      errorCode: null,
+    });
+    expect(await writeCalls(database.pool, [awkward])).toBe(1);
+    const { rows } = await database.pool.query<{
+      path: string;
+      query: string;
+      user_agent: string;
+      error_code: null;
+    }>("SELECT path, query, user_agent, error_code FROM calls WHERE user_id = $1", [userId]);
+    expect(rows).toEqual([
+      { path: awkward.path, query: "\\N", user_agent: awkward.userAgent, error_code: null },
+    ]);
+  });
 });
