@@ -565,7 +565,10 @@ Where the time goes (CPU per call, measured in this run from /proc)
 ${variants
   .slice(1)
   .map((v) => {
-    const delta = (a: number, b: number) => `${a >= b ? "+" : "−"}${perCall(Math.abs(a - b))} µs`;
+    const delta = (a: number, b: number) => {
+      const size = perCall(Math.abs(a - b));
+      return `${size === "0" ? "±" : a > b ? "+" : "−"}${size} µs`;
+    };
     const redisCpu = v === redis ? `, and redis-server ${perCall(v.redisCpuMs)} µs` : "";
     return `- ${v.name}: gateway ${delta(v.cpuMs, main.cpuMs)}, PostgreSQL ${delta(v.postgresCpuMs, main.postgresCpuMs)}${redisCpu} per call against the default.`;
   })
