@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type pg from "pg";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
 import {
   callsOf,
@@ -15,6 +14,8 @@ import {
 } from "../gateway/test-helpers.ts";
 import type { CallRecord } from "./call-record.ts";
 import { Recorder, type RecorderHooks } from "./recorder.ts";
+
+import { tempDirs } from "./test-helpers.ts";
 import { listSpool, SpoolWriter } from "./spool.ts";
 
 // The recorder's behaviour around a database that goes away and comes back, seen from
@@ -22,19 +23,11 @@ import { listSpool, SpoolWriter } from "./spool.ts";
 // The database is the run's real PostgreSQL behind a switch.
 
 const database = testDatabase();
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
-});
 afterEach(() => {
   vi.useRealTimers();
 });
 
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-outage-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("tollgate-outage-");
 
 type Switch = { down: boolean; hang: boolean; attempts: number; downAfter?: number };
 

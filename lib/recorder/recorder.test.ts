@@ -1,8 +1,5 @@
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { testDatabase } from "../db/test-database.ts";
 import {
   callsOf,
@@ -14,20 +11,13 @@ import {
   usageOf,
 } from "../gateway/test-helpers.ts";
 import { Recorder } from "./recorder.ts";
+
+import { tempDirs } from "./test-helpers.ts";
 import { listSpool } from "./spool.ts";
 import { writeCalls } from "./sql.ts";
 
 const database = testDatabase();
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "tollgate-recorder-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("tollgate-recorder-");
 
 const record = testRecord;
 
